@@ -1,0 +1,61 @@
+// Account rules shared by the sign-up form and the server (http-api.md "Accounts and sessions").
+import { z } from 'zod';
+import { ROLES } from './permissions';
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MINUTES = 15;
+export const INVITATION_TTL_DAYS = 7;
+export const TRIAL_DAYS = 10;
+
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .email({ message: 'Enter a valid email address' })
+  .transform((s) => s.toLowerCase());
+
+export const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, { message: `Use at least ${PASSWORD_MIN_LENGTH} characters` })
+  .max(PASSWORD_MAX_LENGTH);
+
+const personName = z.string().trim().min(1, { message: 'Enter your name' }).max(120);
+const ageConfirmed = z.literal(true, { message: 'You must be 18 or older to use PackageTrack Pro' });
+
+export const signupInput = z.strictObject({
+  name: personName,
+  email,
+  password,
+  organizationName: z.string().trim().min(1, { message: 'Enter your organization' }).max(120),
+  facilityName: z.string().trim().min(1, { message: 'Enter your first facility' }).max(120),
+  ageConfirmed,
+});
+export type SignupInput = z.infer<typeof signupInput>;
+
+export const loginInput = z.strictObject({
+  email: z.string().trim().max(254).transform((s) => s.toLowerCase()),
+  password: z.string().max(PASSWORD_MAX_LENGTH),
+});
+
+export const role = z.enum(ROLES);
+
+export const invitationInput = z.strictObject({
+  email,
+  role,
+  facilityId: z.string().uuid(),
+});
+
+/** A new user accepting an invitation fills these; a signed-in user sends an empty body. */
+export const acceptInvitationInput = z.union([
+  z.strictObject({ name: personName, password, ageConfirmed }),
+  z.strictObject({}),
+]);
+
+export const createFacilityInput = z.strictObject({
+  name: z.string().trim().min(1, { message: 'Enter a name' }).max(120),
+  timezone: z.string().trim().min(1).max(64).optional(),
+});
+
+export const activeFacilityInput = z.strictObject({ facilityId: z.string().uuid() });

@@ -1,0 +1,84 @@
+// The one permission table (SPEC "Tenancy and roles"). The server decides every action with
+// `can`; the UI reads the same table only to hide what a role cannot do.
+
+export const ROLES = ['admin', 'operator', 'courier', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Admin',
+  operator: 'Operator',
+  courier: 'Courier',
+  viewer: 'Viewer (read-only)',
+};
+
+export const ACTIONS = [
+  // reading the facility's data
+  'facility.read',
+  'package.read',
+  'recipient.read',
+  // packages (sync-protocol.md mutation catalog, column "who")
+  'package.receive',
+  'package.update',
+  'package.hold',
+  'package.deliver',
+  'package.return',
+  'package.attachPhoto',
+  'package.delete',
+  'recipient.upsert',
+  'recipient.delete',
+  // administration
+  'facility.update',
+  'facility.create',
+  'team.read',
+  'team.invite',
+  'integrations.manage',
+  'billing.manage',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Who may do what, per facility role. `billing.manage` also needs organization ownership. */
+const TABLE: Record<Action, readonly Role[]> = {
+  'facility.read': ['admin', 'operator', 'courier', 'viewer'],
+  'package.read': ['admin', 'operator', 'courier', 'viewer'],
+  'recipient.read': ['admin', 'operator', 'courier', 'viewer'],
+  'package.receive': ['admin', 'operator'],
+  'package.update': ['admin', 'operator'],
+  'package.hold': ['admin', 'operator'],
+  'package.deliver': ['admin', 'operator', 'courier'],
+  'package.return': ['admin', 'operator'],
+  'package.attachPhoto': ['admin', 'operator', 'courier'],
+  'package.delete': ['admin'],
+  'recipient.upsert': ['admin', 'operator'],
+  'recipient.delete': ['admin'],
+  'facility.update': ['admin'],
+  'facility.create': ['admin'],
+  'team.read': ['admin'],
+  'team.invite': ['admin'],
+  'integrations.manage': ['admin'],
+  'billing.manage': ['admin'],
+};
+
+/** Actions that belong to the organization's owner whatever their facility role. */
+const OWNER_ONLY: ReadonlySet<Action> = new Set<Action>(['billing.manage']);
+
+export interface Actor {
+  /** The actor's role in the facility in question; null when they have no membership there. */
+  role: Role | null;
+  /** Whether the actor owns the organization the facility belongs to. */
+  isOrganizationOwner?: boolean;
+}
+
+export function can(actor: Actor, action: Action): boolean {
+  if (OWNER_ONLY.has(action) && !actor.isOrganizationOwner) return false;
+  if (actor.isOrganizationOwner && action === 'facility.create') return true;
+  return actor.role !== null && TABLE[action].includes(actor.role);
+}
+
+/** The roles that may perform an action (for documentation and the UI). */
+export function rolesFor(action: Action): readonly Role[] {
+  return TABLE[action];
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,58 @@
+// createApp(): the whole HTTP API as one Hono app, built from its dependencies (tests build their
+// own and call it in-process with app.request). main.ts adds static files and listens.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv, Deps } from './context.ts';
+import { AppError, errorResponse } from './http/errors.ts';
+import { sameOriginOnly } from './http/origin.ts';
+import { loadSession } from './http/session.ts';
+import { authRoutes } from './routes/auth.ts';
+import { facilityRoutes } from './routes/facilities.ts';
+import { healthRoutes } from './routes/health.ts';
+import { invitationRoutes } from './routes/invitations.ts';
+import { meRoutes } from './routes/me.ts';
+
+/** JSON bodies above this are refused with 413 before they are parsed. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError((err, c) => errorResponse(c, err));
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }));
+  app.use('/api/*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${JSON_BODY_LIMIT} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', sameOriginOnly(deps.env.PUBLIC_ORIGIN));
+  app.use('/api/*', loadSession);
+
+  const routes = app
+    .route('/', healthRoutes)
+    .route('/', authRoutes)
+    .route('/', meRoutes)
+    .route('/', facilityRoutes)
+    .route('/', invitationRoutes);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'PackageTrack Pro API',
+      version: '1.0.0',
+      description: 'Accounts, facilities and the offline sync protocol. Errors are { error: <stable code>, message }.',
+    },
+  });
+  app.all('/api/*', (c) => c.json({ error: 'not_found', message: 'No such API route' }, 404));
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

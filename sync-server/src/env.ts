@@ -1,0 +1,63 @@
+// Configuration, validated once at boot (fail fast with a message a person can act on).
+// Every variable is documented in .env.example.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** A Postgres URL; unset → the embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATA_DIR: z.string().default('./data'),
+  /** The public origin (https://mail.example.com). State-changing requests from other origins are refused. */
+  PUBLIC_ORIGIN: z.string().url().optional(),
+  /** Secret for signing local blob URLs and other server-side MACs; required in production. */
+  APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
+  /** Seeds the demo organization on start when the database has no users. */
+  SEED_DEMO: bool,
+  /** Sends email through Resend when set; otherwise emails are logged (development). */
+  RESEND_API_KEY: z.string().optional(),
+  MAIL_FROM: z.string().default('PackageTrack Pro <no-reply@packagetrack.local>'),
+  /** Per-route auth rate limit (requests per minute per IP). */
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** bcrypt cost; 12 in every real deployment (privacy policy §7). */
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  STATIC_DIR: z.string().default('./build'),
+});
+
+export type Env = z.infer<typeof schema> & { APP_SECRET: string };
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example.`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
+    throw new Error('Invalid configuration:\n  APP_SECRET: required when NODE_ENV=production\nSee .env.example.');
+  }
+  if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
+    throw new Error('Invalid configuration:\n  BCRYPT_COST: must be at least 12 in production\nSee .env.example.');
+  }
+  // Development and tests without a secret: a per-process random one (signed URLs then die with
+  // the process, which is what a throwaway secret should do).
+  const secret = env.APP_SECRET ?? cryptoRandomSecret();
+  return { ...env, APP_SECRET: secret };
+}
+
+function cryptoRandomSecret(): string {
+  const bytes = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('hex');
+}

@@ -1,0 +1,54 @@
+// One error type with stable codes (http-api.md: `{ error: "<stable_code>", message }`), and the
+// one place that turns anything thrown into that answer.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'Not found') => new AppError(404, 'not_found', what);
+export const forbidden = (message = 'You are not allowed to do that') => new AppError(403, 'forbidden', message);
+export const unauthorized = () => new AppError(401, 'unauthorized', 'Sign in first');
+
+export function invalidInput(error: ZodError): AppError {
+  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0];
+  return new AppError(400, 'invalid_input', first ? `${first.path ? first.path + ': ' : ''}${first.message}` : 'Invalid input', {
+    issues,
+  });
+}
+
+export function errorResponse(c: Context, err: unknown) {
+  if (err instanceof AppError) {
+    return c.json({ error: err.code, message: err.message, ...err.extra }, err.status);
+  }
+  if (err instanceof ZodError) return errorResponse(c, invalidInput(err));
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 413 ? 'payload_too_large' : status === 400 ? 'invalid_input' : 'http_error';
+    return c.json({ error: code, message: err.message || 'Request refused' }, status);
+  }
+  if (isDatabaseUnavailable(err)) {
+    return c.json({ error: 'unavailable', message: 'The database is unavailable; try again shortly' }, 503);
+  }
+  // Unexpected: logged without request bodies (no package data in error reports).
+  console.error('[error]', c.req.method, c.req.path, err instanceof Error ? err.stack : err);
+  return c.json({ error: 'internal', message: 'Something went wrong on our side' }, 500);
+}
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.name} ${err.message} ${(err as { code?: string }).code ?? ''}` : '';
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|connection error|P1001|P1017|DatabaseNotReachable|Can't reach database/i.test(
+    text,
+  );
+}

@@ -1,0 +1,51 @@
+// `npm start`: one process serves the built PWA and the API from one origin.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { seedDemo } from '../../prisma/seed-demo.ts';
+import { createApp } from './app.ts';
+import { buildDeps } from './deps.ts';
+import { loadEnv } from './env.ts';
+
+let env;
+try {
+  env = loadEnv();
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
+}
+
+const deps = await buildDeps(env);
+const app = createApp(deps);
+
+const staticRoot = path.resolve(env.STATIC_DIR);
+if (existsSync(path.join(staticRoot, 'index.html'))) {
+  const shell = await readFile(path.join(staticRoot, 'index.html'), 'utf8');
+  app.use('/*', serveStatic({ root: path.relative(process.cwd(), staticRoot) || '.' }));
+  // SPA fallback: every other navigation gets the app shell; the router takes it from there.
+  app.get('*', (c) => c.html(shell));
+} else {
+  console.warn(`No built app in ${staticRoot}; run \`npm run build\`. Serving the API only.`);
+}
+
+if (env.SEED_DEMO || (deps.db.embedded && env.NODE_ENV !== 'test')) {
+  const demo = await seedDemo(deps);
+  if (demo) {
+    console.log(`Demo organization ready. Sign in as ${demo.email} with password ${demo.password}`);
+  }
+}
+
+const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+  const where = deps.db.embedded ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'DATABASE_URL';
+  console.log(`PackageTrack Pro listening on http://localhost:${info.port} (${where})`);
+});
+
+const shutdown = async () => {
+  server.close();
+  await deps.db.close();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,57 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { loginInput, signupInput } from '../../../src/lib/domain/account.ts';
+import { rateLimit } from '../http/rate-limit.ts';
+import { clearSessionCookie, requireUser, writeSessionCookie } from '../http/session.ts';
+import { logIn } from '../services/log-in.ts';
+import { signUp } from '../services/sign-up.ts';
+import { errors, json, jsonBody, router } from './openapi.ts';
+
+const signupRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/signup',
+  tags: ['auth'],
+  middleware: [rateLimit((l) => l.auth, 'signup')] as const,
+  request: jsonBody(signupInput),
+  responses: {
+    201: json(z.object({ user: z.object({ id: z.string(), name: z.string(), email: z.string() }), facilityId: z.string() }), 'Signed up and signed in'),
+    ...errors(400, 403, 409, 429),
+  },
+});
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/login',
+  tags: ['auth'],
+  middleware: [rateLimit((l) => l.auth, 'login')] as const,
+  request: jsonBody(loginInput),
+  responses: { 200: json(z.object({ ok: z.literal(true) }), 'Signed in'), ...errors(400, 401, 403, 423, 429) },
+});
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/logout',
+  tags: ['auth'],
+  middleware: [rateLimit((l) => l.auth, 'logout')] as const,
+  responses: { 204: { description: 'Signed out; the session is invalidated on the server' }, ...errors(401, 403, 429) },
+});
+
+export const authRoutes = router()
+  .openapi(signupRoute, async (c) => {
+    const input = c.req.valid('json');
+    const r = await signUp(c.get('deps'), input);
+    writeSessionCookie(c, r.sessionId);
+    return c.json({ user: { id: r.user.id, name: r.user.name, email: r.user.email }, facilityId: r.facility.id }, 201);
+  })
+  .openapi(loginRoute, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const r = await logIn(c.get('deps'), email, password);
+    writeSessionCookie(c, r.sessionId);
+    return c.json({ ok: true as const }, 200);
+  })
+  .openapi(logoutRoute, async (c) => {
+    const { sessionId } = requireUser(c);
+    await c.get('deps').lucia.invalidateSession(sessionId);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });

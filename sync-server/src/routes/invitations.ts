@@ -1,0 +1,80 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { acceptInvitationInput, invitationInput } from '../../../src/lib/domain/account.ts';
+import { ROLES } from '../../../src/lib/domain/permissions.ts';
+import { actorOf } from '../http/actor.ts';
+import { AppError } from '../http/errors.ts';
+import { rateLimit } from '../http/rate-limit.ts';
+import { requireUser, writeSessionCookie } from '../http/session.ts';
+import { acceptInvitation, getInvitation } from '../services/accept-invitation.ts';
+import { inviteMember } from '../services/invite-member.ts';
+import { listInvitations } from '../services/list-team.ts';
+import { errors, json, jsonBody, router } from './openapi.ts';
+
+const token = z.object({ token: z.string().min(16).max(128) });
+
+const createInv = createRoute({
+  method: 'post',
+  path: '/api/invitations',
+  tags: ['invitations'],
+  request: jsonBody(invitationInput),
+  responses: {
+    201: json(z.object({ id: z.string(), token: z.string().optional() }), 'Invited; the token is returned only when no mail provider is configured'),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const listInv = createRoute({
+  method: 'get',
+  path: '/api/invitations',
+  tags: ['invitations'],
+  responses: {
+    200: json(
+      z.object({ invitations: z.array(z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES), expiresAt: z.date() })) }),
+      'Open invitations of the active facility',
+    ),
+    ...errors(401, 403, 404),
+  },
+});
+
+const showInv = createRoute({
+  method: 'get',
+  path: '/api/invitations/{token}',
+  tags: ['invitations'],
+  middleware: [rateLimit((l) => l.auth, 'invitation')] as const,
+  request: { params: token },
+  responses: {
+    200: json(
+      z.object({ email: z.string(), organizationName: z.string(), facilityName: z.string(), role: z.enum(ROLES), existingUser: z.boolean() }),
+      'The invitation',
+    ),
+    ...errors(404, 429),
+  },
+});
+
+const acceptInv = createRoute({
+  method: 'post',
+  path: '/api/invitations/{token}/accept',
+  tags: ['invitations'],
+  middleware: [rateLimit((l) => l.auth, 'accept')] as const,
+  request: { params: token, ...jsonBody(acceptInvitationInput) },
+  responses: { 200: json(z.object({ facilityId: z.string() }), 'Joined; signed in'), ...errors(400, 401, 403, 404, 409, 429) },
+});
+
+export const invitationRoutes = router()
+  .openapi(createInv, async (c) => {
+    const { user } = requireUser(c);
+    const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin;
+    return c.json(await inviteMember(c.get('deps'), user, c.req.valid('json'), origin), 201);
+  })
+  .openapi(listInv, async (c) => c.json(await listInvitations(c.get('deps'), await actorOf(c)), 200))
+  .openapi(showInv, async (c) => c.json(await getInvitation(c.get('deps'), c.req.valid('param').token), 200))
+  .openapi(acceptInv, async (c) => {
+    const body = c.req.valid('json');
+    const signedIn = c.get('user');
+    const as = 'password' in body ? { name: body.name, password: body.password } : signedIn ? { user: signedIn } : null;
+    if (!as) throw new AppError(401, 'unauthorized', 'Sign in, or give a name and password to create your account');
+    const r = await acceptInvitation(c.get('deps'), c.req.valid('param').token, as);
+    writeSessionCookie(c, r.sessionId);
+    return c.json({ facilityId: r.facilityId }, 200);
+  });
