@@ -1,0 +1,136 @@
+// Test harness: a real app in-process (app.request, no ports) on a fresh database per test file —
+// a new Postgres database on 127.0.0.1:5432, or the embedded PGlite when TEST_DB=pglite.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createApp } from '../../sync-server/src/app.ts';
+import type { Deps } from '../../sync-server/src/context.ts';
+import { buildDeps } from '../../sync-server/src/deps.ts';
+import { loadEnv, type Env } from '../../sync-server/src/env.ts';
+import { LogMailer } from '../../sync-server/src/mail/mailer.ts';
+
+export const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const usingPglite = process.env.TEST_DB === 'pglite';
+export const ORIGIN = 'http://localhost';
+
+export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ptp_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  mailer: LogMailer;
+  /** Owner connection (bypasses RLS) for assertions on what is really stored. */
+  databaseUrl: string | null;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(overrides: Partial<Record<keyof Env, string>> = {}): Promise<TestApp> {
+  const scratch = usingPglite ? null : await createScratchDatabase();
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    BCRYPT_COST: '4',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    DATA_DIR: '',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...overrides,
+  });
+  const mailer = new LogMailer(false);
+  const deps = await buildDeps({ ...env, DATA_DIR: '' }, { mailer });
+  return {
+    app: createApp(deps),
+    deps,
+    mailer,
+    databaseUrl: scratch?.url ?? null,
+    async close() {
+      await deps.db.close();
+      await scratch?.drop();
+    },
+  };
+}
+
+export interface Res {
+  status: number;
+  headers: Headers;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+  setCookies: string[];
+}
+
+/** A browser-like client over app.request: a cookie jar and the app's own Origin on writes. */
+export class TestClient {
+  cookies = new Map<string, string>();
+  constructor(
+    private readonly t: TestApp,
+    private readonly origin: string | null = ORIGIN,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+    const h: Record<string, string> = { ...headers };
+    if (body !== undefined && !(body instanceof Uint8Array)) h['content-type'] ??= 'application/json';
+    if (!['GET', 'HEAD'].includes(method) && this.origin) h.origin ??= this.origin;
+    if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await this.t.app.request(`${ORIGIN}${path}`, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
+    });
+    const setCookies = res.headers.getSetCookie();
+    for (const sc of setCookies) {
+      const [pair] = sc.split(';');
+      const [name, ...v] = pair!.split('=');
+      const value = v.join('=');
+      if (!value || /max-age=0/i.test(sc)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value);
+    }
+    const text = method === 'HEAD' ? '' : await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, json, text, setCookies };
+  }
+  get = (path: string, headers?: Record<string, string>) => this.request('GET', path, undefined, headers);
+  post = (path: string, body?: unknown, headers?: Record<string, string>) => this.request('POST', path, body, headers);
+}
+
+let seq = 0;
+export function signupBody(overrides: Record<string, unknown> = {}) {
+  const tag = `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString('hex')}`;
+  return {
+    name: `Tester ${tag}`,
+    email: `t-${tag}@example.test`,
+    password: 'correct horse battery',
+    organizationName: `Org ${tag}`,
+    facilityName: `Mailroom ${tag}`,
+    ageConfirmed: true,
+    ...overrides,
+  };
+}
+
+/** Signs up a fresh organization; returns its client and ids. */
+export async function signUp(t: TestApp, overrides: Record<string, unknown> = {}) {
+  const body = signupBody(overrides);
+  const client = new TestClient(t);
+  const res = await client.post('/api/auth/signup', body);
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+  const me = await client.get('/api/me');
+  return { client, body, userId: me.json.user.id as string, facilityId: me.json.activeFacilityId as string, me: me.json };
+}
