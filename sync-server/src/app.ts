@@ -12,6 +12,7 @@ import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
+import { syncRoutes } from './routes/sync.ts';
 
 /** JSON bodies above this are refused with 413 before they are parsed. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -41,7 +42,8 @@ export function createApp(deps: Deps) {
     .route('/', authRoutes)
     .route('/', meRoutes)
     .route('/', facilityRoutes)
-    .route('/', invitationRoutes);
+    .route('/', invitationRoutes)
+    .route('/', syncRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

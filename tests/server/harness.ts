@@ -88,7 +88,7 @@ export class TestClient {
     const res = await this.t.app.request(`${ORIGIN}${path}`, {
       method,
       headers: h,
-      body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof Uint8Array ? (body as unknown as BodyInit) : JSON.stringify(body),
     });
     const setCookies = res.headers.getSetCookie();
     for (const sc of setCookies) {

@@ -60,3 +60,5 @@ export function listTeam(db: Db, facilityId: string) {
     include: { user: { select: { id: true, name: true, email: true } } },
   });
 }
+
+export const findSubscription = (db: Db, facilityId: string) => db.subscription.findUnique({ where: { facilityId } });

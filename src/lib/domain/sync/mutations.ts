@@ -1,0 +1,66 @@
+// The mutation catalog v1 (sync-protocol.md). Names and argument shapes are a contract: a changed
+// shape gets a new name, and old names stay while devices may still hold them queued.
+import { z } from 'zod';
+
+const id = z.string().uuid();
+const text = (max: number) => z.string().trim().max(max);
+const required = (max: number) => z.string().trim().min(1).max(max);
+const optional = (max: number) => text(max).nullish();
+const optionalId = id.nullish();
+const instant = z.string().datetime({ offset: true });
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 as 64 lowercase hex digits');
+
+export const mutationArgs = {
+  'package.receive': z.strictObject({
+    id,
+    trackingNumber: required(120),
+    carrier: required(40),
+    recipientId: optionalId,
+    recipientName: required(200),
+    sender: optional(200),
+    locationId: optionalId,
+    notes: optional(2000),
+    receivedAt: instant,
+  }),
+  'package.update': z.strictObject({
+    id,
+    patch: z.strictObject({
+      trackingNumber: required(120).optional(),
+      carrier: required(40).optional(),
+      recipientId: optionalId,
+      recipientName: required(200).optional(),
+      sender: optional(200),
+      locationId: optionalId,
+      notes: optional(2000),
+    }),
+  }),
+  'package.hold': z.strictObject({ id, note: required(2000) }),
+  'package.deliver': z.strictObject({
+    id,
+    deliveredTo: required(200),
+    signatureHash: sha256Hex.nullish(),
+    photoHash: sha256Hex.nullish(),
+    at: instant,
+  }),
+  'package.return': z.strictObject({ id, note: optional(2000) }),
+  'package.attachPhoto': z.strictObject({ id, hash: sha256Hex, kind: z.enum(['intake', 'delivery']) }),
+  'package.delete': z.strictObject({ id }),
+  'recipient.upsert': z.strictObject({
+    id,
+    name: required(200),
+    email: z.string().trim().max(254).email().nullish().or(z.literal('').transform(() => null)),
+    phone: optional(40),
+    employeeId: optional(80),
+    departmentId: optionalId,
+    defaultLocationId: optionalId,
+    notes: optional(2000),
+  }),
+  'recipient.delete': z.strictObject({ id }),
+} as const;
+
+export type MutationName = keyof typeof mutationArgs;
+export const MUTATION_NAMES = Object.keys(mutationArgs) as MutationName[];
+export type MutationArgs<N extends MutationName> = z.output<(typeof mutationArgs)[N]>;
+export type MutationInput<N extends MutationName> = z.input<(typeof mutationArgs)[N]>;
+
+export const isMutationName = (name: string): name is MutationName => Object.hasOwn(mutationArgs, name);

@@ -1,0 +1,235 @@
+// Mutators: the intent of each mutation, written once. The device runs them optimistically on its
+// IndexedDB copy; the server re-runs them authoritatively on its own state (Replicache's model).
+// A mutator checks everything first and writes only after, so a rejection leaves no trace.
+import { checkTransition } from '../package-state';
+import { can, type Action, type Role } from '../permissions';
+import { isMutationName, mutationArgs, type MutationArgs, type MutationName } from './mutations';
+import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow } from './rows';
+
+/** A domain refusal: the mutation is answered `rejected` with this stable code. */
+export class MutationRejection extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a mutator reads and writes. Rows include soft-deleted ones (deletedAt set). */
+export interface MutationStore {
+  getPackage(id: string): Promise<PackageRow | undefined>;
+  putPackage(row: PackageRow): Promise<void>;
+  getRecipient(id: string): Promise<RecipientRow | undefined>;
+  putRecipient(row: RecipientRow): Promise<void>;
+  addEvent(row: PackageEventRow): Promise<void>;
+  /** Adds or keeps the attachment with this (packageId, hash, kind). */
+  putAttachment(row: AttachmentRow): Promise<void>;
+  /** Whether the bytes of this hash are already stored (for the attachment's `uploaded` flag). */
+  isBlobUploaded(hash: string): Promise<boolean>;
+}
+
+export interface MutationContext {
+  actor: { id: string; role: Role };
+  clientId: string;
+  mutationId: number;
+  /** When the person did it, on their device (display only; ordering is by server arrival). */
+  clientTime: string;
+  newId(): string;
+}
+
+type Mutator<N extends MutationName> = (store: MutationStore, args: MutationArgs<N>, ctx: MutationContext) => Promise<void>;
+
+const ACTION: Record<MutationName, Action> = {
+  'package.receive': 'package.receive',
+  'package.update': 'package.update',
+  'package.hold': 'package.hold',
+  'package.deliver': 'package.deliver',
+  'package.return': 'package.return',
+  'package.attachPhoto': 'package.attachPhoto',
+  'package.delete': 'package.delete',
+  'recipient.upsert': 'recipient.upsert',
+  'recipient.delete': 'recipient.delete',
+};
+
+const PENDING_VERSION = 0;
+
+async function livePackage(store: MutationStore, id: string): Promise<PackageRow> {
+  const p = await store.getPackage(id);
+  if (!p || p.deletedAt) throw new MutationRejection('not_found', 'The package does not exist (or was deleted)');
+  return p;
+}
+
+async function checkRecipient(store: MutationStore, recipientId: string | null | undefined) {
+  if (!recipientId) return;
+  const r = await store.getRecipient(recipientId);
+  if (!r || r.deletedAt) throw new MutationRejection('unknown_recipient', 'The recipient is not in this facility’s directory');
+}
+
+function event(ctx: MutationContext, packageId: string, type: string, data: Record<string, unknown> = {}): PackageEventRow {
+  return {
+    id: ctx.newId(),
+    packageId,
+    type,
+    data,
+    actorId: ctx.actor.id,
+    clientId: ctx.clientId,
+    mutationId: ctx.mutationId,
+    at: ctx.clientTime,
+    version: PENDING_VERSION,
+    deletedAt: null,
+  };
+}
+
+async function attach(store: MutationStore, ctx: MutationContext, packageId: string, hash: string, kind: AttachmentRow['kind']) {
+  await store.putAttachment({
+    id: ctx.newId(),
+    packageId,
+    hash,
+    kind,
+    uploaded: await store.isBlobUploaded(hash),
+    version: PENDING_VERSION,
+    deletedAt: null,
+  });
+}
+
+const mutators: { [N in MutationName]: Mutator<N> } = {
+  async 'package.receive'(store, a, ctx) {
+    if (await store.getPackage(a.id)) throw new MutationRejection('alreadyExists', 'A package with this id already exists');
+    await checkRecipient(store, a.recipientId);
+    await store.putPackage({
+      id: a.id,
+      trackingNumber: a.trackingNumber,
+      carrier: a.carrier,
+      recipientId: a.recipientId ?? null,
+      recipientName: a.recipientName,
+      sender: a.sender ?? null,
+      status: 'received',
+      locationId: a.locationId ?? null,
+      notes: a.notes ?? null,
+      holdNote: null,
+      returnNote: null,
+      receivedAt: new Date(a.receivedAt).toISOString(),
+      notifiedAt: null,
+      heldAt: null,
+      deliveredAt: null,
+      returnedAt: null,
+      deliveredTo: null,
+      signatureHash: null,
+      receivedById: ctx.actor.id,
+      deliveredById: null,
+      version: PENDING_VERSION,
+      deletedAt: null,
+    });
+    await store.addEvent(event(ctx, a.id, 'received', { carrier: a.carrier, trackingNumber: a.trackingNumber }));
+  },
+
+  async 'package.update'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    if (a.patch.recipientId !== undefined) await checkRecipient(store, a.patch.recipientId);
+    // Per-field last write wins by server arrival: only the fields named in the patch change.
+    const changed: Record<string, unknown> = {};
+    const next: PackageRow = { ...p };
+    for (const [key, value] of Object.entries(a.patch) as [keyof typeof a.patch, unknown][]) {
+      if (value === undefined) continue;
+      (next as unknown as Record<string, unknown>)[key] = value ?? null;
+      changed[key] = value ?? null;
+    }
+    if (Object.keys(changed).length === 0) return;
+    await store.putPackage(next);
+    await store.addEvent(event(ctx, a.id, 'updated', changed));
+  },
+
+  async 'package.hold'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    const t = checkTransition(p.status, 'hold');
+    if (!t.ok) throw new MutationRejection(t.code, t.message);
+    await store.putPackage({ ...p, status: t.to, holdNote: a.note, heldAt: ctx.clientTime });
+    await store.addEvent(event(ctx, a.id, 'held', { note: a.note }));
+  },
+
+  async 'package.deliver'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    const t = checkTransition(p.status, 'deliver');
+    if (!t.ok) throw new MutationRejection(t.code, t.message);
+    await store.putPackage({
+      ...p,
+      status: t.to,
+      deliveredTo: a.deliveredTo,
+      deliveredAt: new Date(a.at).toISOString(),
+      deliveredById: ctx.actor.id,
+      signatureHash: a.signatureHash ?? null,
+    });
+    if (a.signatureHash) await attach(store, ctx, a.id, a.signatureHash, 'signature');
+    if (a.photoHash) await attach(store, ctx, a.id, a.photoHash, 'delivery');
+    await store.addEvent(event(ctx, a.id, 'delivered', { deliveredTo: a.deliveredTo, fromStatus: p.status }));
+  },
+
+  async 'package.return'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    const t = checkTransition(p.status, 'return');
+    if (!t.ok) throw new MutationRejection(t.code, t.message);
+    await store.putPackage({ ...p, status: t.to, returnNote: a.note ?? null, returnedAt: ctx.clientTime });
+    await store.addEvent(event(ctx, a.id, 'returned', { note: a.note ?? null, fromStatus: p.status }));
+  },
+
+  async 'package.attachPhoto'(store, a, ctx) {
+    await livePackage(store, a.id);
+    await attach(store, ctx, a.id, a.hash, a.kind);
+    await store.addEvent(event(ctx, a.id, 'photo_attached', { hash: a.hash, kind: a.kind }));
+  },
+
+  async 'package.delete'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    await store.putPackage({ ...p, deletedAt: ctx.clientTime });
+    await store.addEvent(event(ctx, a.id, 'deleted'));
+  },
+
+  async 'recipient.upsert'(store, a) {
+    const existing = await store.getRecipient(a.id);
+    if (existing?.deletedAt) throw new MutationRejection('not_found', 'The recipient was deleted');
+    await store.putRecipient({
+      notifyEmail: true,
+      notifySms: false,
+      ...existing,
+      id: a.id,
+      name: a.name,
+      email: a.email ?? null,
+      phone: a.phone ?? null,
+      employeeId: a.employeeId ?? null,
+      departmentId: a.departmentId ?? null,
+      defaultLocationId: a.defaultLocationId ?? null,
+      notes: a.notes ?? null,
+      version: PENDING_VERSION,
+      deletedAt: null,
+    });
+  },
+
+  async 'recipient.delete'(store, a, ctx) {
+    const r = await store.getRecipient(a.id);
+    if (!r || r.deletedAt) throw new MutationRejection('not_found', 'The recipient does not exist (or was deleted)');
+    await store.putRecipient({ ...r, deletedAt: ctx.clientTime });
+  },
+};
+
+/**
+ * Validates and runs one mutation. Throws MutationRejection for every domain refusal: unknown
+ * name, invalid arguments, a role that may not, or a rule of the package state machine.
+ */
+export async function runMutation(
+  store: MutationStore,
+  mutation: { name: string; args: unknown },
+  ctx: MutationContext,
+): Promise<void> {
+  if (!isMutationName(mutation.name)) throw new MutationRejection('unknown_mutation', `Unknown mutation ${mutation.name}`);
+  const name = mutation.name;
+  if (!can({ role: ctx.actor.role }, ACTION[name])) {
+    throw new MutationRejection('forbidden', `Your role (${ctx.actor.role}) may not ${name}`);
+  }
+  const parsed = mutationArgs[name].safeParse(mutation.args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MutationRejection('invalid_args', `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid'}`);
+  }
+  await (mutators[name] as Mutator<typeof name>)(store, parsed.data as never, ctx);
+}

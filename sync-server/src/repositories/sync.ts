@@ -1,0 +1,269 @@
+// Sync storage: the only code that reads or writes synced rows in bulk. Every function runs inside a
+// facility-scoped transaction (db.withFacility), so row-level security confines it to that
+// facility, and every query also names the facility explicitly.
+import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow, SyncedTable } from '../../../src/lib/domain/sync/rows.ts';
+import type { Tx } from '../db/index.ts';
+
+/** Column name → Postgres type, per synced table (the order of `jsonb_to_recordset` columns). */
+const COLUMNS = {
+  packages: {
+    id: 'uuid', facilityId: 'uuid', trackingNumber: 'text', carrier: 'text', recipientId: 'uuid', recipientName: 'text',
+    sender: 'text', status: '"PackageStatus"', locationId: 'uuid', notes: 'text', holdNote: 'text', returnNote: 'text',
+    receivedAt: 'timestamp(3)', notifiedAt: 'timestamp(3)', heldAt: 'timestamp(3)', deliveredAt: 'timestamp(3)',
+    returnedAt: 'timestamp(3)', deliveredTo: 'text', signatureHash: 'text', receivedById: 'uuid', deliveredById: 'uuid',
+    version: 'integer', deletedAt: 'timestamp(3)',
+  },
+  recipients: {
+    id: 'uuid', facilityId: 'uuid', name: 'text', email: 'text', phone: 'text', employeeId: 'text', departmentId: 'uuid',
+    defaultLocationId: 'uuid', notes: 'text', notifyEmail: 'boolean', notifySms: 'boolean', version: 'integer',
+    deletedAt: 'timestamp(3)',
+  },
+  package_events: {
+    id: 'uuid', facilityId: 'uuid', packageId: 'uuid', type: 'text', data: 'jsonb', actorId: 'uuid', clientId: 'uuid',
+    mutationId: 'integer', at: 'timestamp(3)', version: 'integer', deletedAt: 'timestamp(3)',
+  },
+  attachments: {
+    id: 'uuid', facilityId: 'uuid', packageId: 'uuid', hash: 'text', kind: '"AttachmentKind"', version: 'integer',
+    deletedAt: 'timestamp(3)',
+  },
+} as const;
+
+/** Timestamp columns of each synced table: Postgres hands them back without a zone; they are UTC. */
+const DATE_FIELDS: Record<SyncedTable, readonly string[]> = {
+  packages: ['receivedAt', 'notifiedAt', 'heldAt', 'deliveredAt', 'returnedAt', 'deletedAt'],
+  recipients: ['deletedAt'],
+  departments: ['deletedAt'],
+  locations: ['deletedAt'],
+  packageEvents: ['at', 'deletedAt'],
+  attachments: ['deletedAt'],
+};
+
+type Json = Record<string, unknown>;
+
+export function toWireRow(table: SyncedTable, row: Json): Json {
+  for (const f of DATE_FIELDS[table]) {
+    const v = row[f];
+    if (typeof v === 'string' && !/[zZ]|[+-]\d\d:?\d\d$/.test(v)) row[f] = `${v}Z`;
+  }
+  return row;
+}
+
+function upsertSql(table: keyof typeof COLUMNS, conflict: string, update: readonly string[] | 'nothing') {
+  const cols = Object.entries(COLUMNS[table]);
+  const names = cols.map(([c]) => `"${c}"`).join(', ');
+  const types = cols.map(([c, t]) => `"${c}" ${t}`).join(', ');
+  const onConflict =
+    update === 'nothing' ? 'DO NOTHING' : `DO UPDATE SET ${update.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`;
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types}) ON CONFLICT ${conflict} ${onConflict}`;
+}
+
+const allBut = (table: keyof typeof COLUMNS, ...skip: string[]) => Object.keys(COLUMNS[table]).filter((c) => !skip.includes(c));
+
+const SQL = {
+  packages: upsertSql('packages', '(id)', allBut('packages', 'id', 'facilityId')),
+  recipients: upsertSql('recipients', '(id)', allBut('recipients', 'id', 'facilityId')),
+  events: upsertSql('package_events', '(id)', 'nothing'),
+  attachments: upsertSql('attachments', '("facilityId", "packageId", hash, kind)', ['version', 'deletedAt']),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Push
+
+export type ClientLock = { kind: 'ok'; lastMutationId: number } | { kind: 'foreign' };
+
+/**
+ * Registers the client on first use and locks its row for the rest of the transaction, so pushes of
+ * one client (two tabs, retries) run one after the other. A clientId that belongs to another user,
+ * or to another facility (invisible here under RLS), is `foreign`.
+ */
+export async function lockSyncClient(tx: Tx, facilityId: string, clientId: string, userId: string): Promise<ClientLock> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO sync_clients (id, "userId", "facilityId", "lastMutationId", "updatedAt")
+     VALUES ($1::uuid, $2::uuid, $3::uuid, 0, now()) ON CONFLICT (id) DO NOTHING`,
+    clientId,
+    userId,
+    facilityId,
+  );
+  const rows = await tx.$queryRawUnsafe<{ userId: string; lastMutationId: number }[]>(
+    `SELECT "userId"::text, "lastMutationId" FROM sync_clients WHERE id = $1::uuid AND "facilityId" = $2::uuid FOR UPDATE`,
+    clientId,
+    facilityId,
+  );
+  const row = rows[0];
+  if (!row || row.userId !== userId) return { kind: 'foreign' };
+  return { kind: 'ok', lastMutationId: row.lastMutationId };
+}
+
+export async function readLastMutationId(tx: Tx, facilityId: string, clientId: string, userId: string): Promise<number | 'foreign'> {
+  const rows = await tx.$queryRawUnsafe<{ userId: string; lastMutationId: number }[]>(
+    `SELECT "userId"::text, "lastMutationId" FROM sync_clients WHERE id = $1::uuid AND "facilityId" = $2::uuid`,
+    clientId,
+    facilityId,
+  );
+  if (!rows[0]) return 0;
+  return rows[0].userId === userId ? rows[0].lastMutationId : 'foreign';
+}
+
+export async function setLastMutationId(tx: Tx, facilityId: string, clientId: string, id: number) {
+  await tx.$executeRawUnsafe(
+    `UPDATE sync_clients SET "lastMutationId" = $3, "updatedAt" = now() WHERE id = $1::uuid AND "facilityId" = $2::uuid`,
+    clientId,
+    facilityId,
+    id,
+  );
+}
+
+/** Takes the facility's next sync version and holds the facility's row lock until commit. */
+export async function takeVersion(tx: Tx, facilityId: string): Promise<number> {
+  const rows = await tx.$queryRawUnsafe<{ v: number }[]>(
+    `UPDATE facilities SET "syncVersion" = "syncVersion" + 1 WHERE id = $1::uuid RETURNING "syncVersion" AS v`,
+    facilityId,
+  );
+  if (!rows[0]) throw new Error('facility not found');
+  return rows[0].v;
+}
+
+export async function loadPackages(tx: Tx, facilityId: string, ids: string[]): Promise<PackageRow[]> {
+  if (!ids.length) return [];
+  const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
+    `SELECT to_jsonb(p) - 'facilityId' - 'createdAt' AS row FROM packages p WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
+    facilityId,
+    ids,
+  );
+  return rows.map((r) => toWireRow('packages', r.row) as unknown as PackageRow);
+}
+
+export async function loadRecipients(tx: Tx, facilityId: string, ids: string[]): Promise<RecipientRow[]> {
+  if (!ids.length) return [];
+  const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
+    `SELECT to_jsonb(r) - 'facilityId' - 'createdAt' AS row FROM recipients r WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
+    facilityId,
+    ids,
+  );
+  return rows.map((r) => toWireRow('recipients', r.row) as unknown as RecipientRow);
+}
+
+/** Ids among `ids` that some facility already uses (client-made UUIDs must not collide across tenants). */
+export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients', ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM sync_ids_in_use($1, $2::uuid[]) AS id`, table, ids);
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function storedBlobHashes(tx: Tx, facilityId: string, hashes: string[]): Promise<Set<string>> {
+  if (!hashes.length) return new Set();
+  const rows = await tx.$queryRawUnsafe<{ hash: string }[]>(
+    `SELECT hash FROM stored_blobs WHERE "facilityId" = $1::uuid AND hash = ANY($2::text[]) AND "deletedAt" IS NULL`,
+    facilityId,
+    hashes,
+  );
+  return new Set(rows.map((r) => r.hash));
+}
+
+export interface SyncWrites {
+  packages: PackageRow[];
+  recipients: RecipientRow[];
+  events: PackageEventRow[];
+  attachments: AttachmentRow[];
+}
+
+/** Writes a push's effects in four statements, every row stamped with `version`. */
+export async function writeSyncRows(tx: Tx, facilityId: string, version: number, w: SyncWrites) {
+  const stamp = <T extends object>(rows: T[]) => JSON.stringify(rows.map((r) => ({ ...r, facilityId, version })));
+  if (w.packages.length) await tx.$executeRawUnsafe(SQL.packages, stamp(w.packages));
+  if (w.recipients.length) await tx.$executeRawUnsafe(SQL.recipients, stamp(w.recipients));
+  if (w.events.length) await tx.$executeRawUnsafe(SQL.events, stamp(w.events));
+  if (w.attachments.length) await tx.$executeRawUnsafe(SQL.attachments, stamp(w.attachments));
+}
+
+export async function recordRejections(
+  tx: Tx,
+  facilityId: string,
+  clientId: string,
+  rows: { mutationId: number; name: string; code: string; message: string }[],
+) {
+  if (!rows.length) return;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO sync_rejections ("clientId", "mutationId", "facilityId", name, code, message)
+     SELECT $1::uuid, x."mutationId", $2::uuid, x.name, x.code, x.message
+       FROM jsonb_to_recordset($3::jsonb) AS x("mutationId" integer, name text, code text, message text)
+     ON CONFLICT DO NOTHING`,
+    clientId,
+    facilityId,
+    JSON.stringify(rows),
+  );
+}
+
+export async function loadRejections(tx: Tx, facilityId: string, clientId: string, ids: number[]) {
+  if (!ids.length) return new Map<number, { code: string; message: string }>();
+  const rows = await tx.$queryRawUnsafe<{ mutationId: number; code: string; message: string }[]>(
+    `SELECT "mutationId", code, message FROM sync_rejections WHERE "facilityId" = $1::uuid AND "clientId" = $2::uuid AND "mutationId" = ANY($3::int[])`,
+    facilityId,
+    clientId,
+    ids,
+  );
+  return new Map(rows.map((r) => [r.mutationId, { code: r.code, message: r.message }]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull
+
+/** Synced tables in pull order; the index is part of the cookie's position. */
+export const PULL_TABLES: readonly { table: SyncedTable; sql: string; deletedRowOnly?: boolean }[] = [
+  { table: 'departments', sql: 'departments' },
+  { table: 'locations', sql: 'locations' },
+  { table: 'recipients', sql: 'recipients' },
+  { table: 'packages', sql: 'packages' },
+  { table: 'attachments', sql: 'attachments' },
+  { table: 'packageEvents', sql: 'package_events' },
+];
+
+export interface Position {
+  version: number;
+  table: number;
+  id: string;
+}
+
+export interface PulledRow {
+  version: number;
+  t: number;
+  id: string;
+  deleted: boolean;
+  row: Json;
+}
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Rows after `after` (by version, table, id), up to `limit`, in the transaction's snapshot. */
+export async function readChanges(tx: Tx, facilityId: string, after: Position, limit: number): Promise<PulledRow[]> {
+  const parts = PULL_TABLES.map(({ table, sql }, t) => {
+    const extra =
+      table === 'attachments'
+        ? `|| jsonb_build_object('uploaded', EXISTS (SELECT 1 FROM stored_blobs b WHERE b."facilityId" = x."facilityId" AND b.hash = x.hash AND b."deletedAt" IS NULL))`
+        : '';
+    return `SELECT x.version, ${t} AS t, x.id, x."deletedAt" IS NOT NULL AS deleted,
+                   (to_jsonb(x) - 'facilityId' - 'createdAt') ${extra} AS row
+              FROM ${sql} x
+             WHERE x."facilityId" = $1::uuid AND x.version >= $2::int AND (x.version, ${t}, x.id) > ($2::int, $3::int, $4::uuid)`;
+  });
+  const rows = await tx.$queryRawUnsafe<PulledRow[]>(
+    `${parts.join('\nUNION ALL\n')}\nORDER BY 1, 2, 3 LIMIT $5`,
+    facilityId,
+    after.version,
+    after.table,
+    after.id || ZERO_UUID,
+    limit,
+  );
+  for (const r of rows) toWireRow(PULL_TABLES[r.t]!.table, r.row);
+  return rows;
+}
+
+export async function readSyncState(tx: Tx, facilityId: string) {
+  const rows = await tx.$queryRawUnsafe<{ syncVersion: number; tombstoneHorizon: number; epoch: string }[]>(
+    `SELECT f."syncVersion", f."tombstoneHorizon", m.epoch::text AS epoch
+       FROM facilities f CROSS JOIN database_meta m WHERE f.id = $1::uuid AND m.id = 1`,
+    facilityId,
+  );
+  if (!rows[0]) throw new Error('facility not found');
+  return rows[0];
+}

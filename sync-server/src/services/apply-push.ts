@@ -1,0 +1,119 @@
+// POST /api/sync/push (sync-protocol.md "Push"): exactly-once application of a client's queued
+// mutations. One transaction per push: the client's row is locked (pushes of one client run one
+// at a time), the facility's version is taken (its row lock orders writers, so pulls never skip a
+// version), the shared mutators run in memory over the rows the batch touches, and the effects and
+// the new lastMutationId commit together. A domain rejection advances lastMutationId and is stored
+// with its reason; a database failure rolls everything back (503) and the retry re-applies nothing
+// that had committed.
+import { MutationRejection, runMutation } from '../../../src/lib/domain/sync/mutators.ts';
+import { mutationArgs } from '../../../src/lib/domain/sync/mutations.ts';
+import type { MutationResult, PushRequest, PushResponse } from '../../../src/lib/domain/sync/protocol.ts';
+import type { Deps } from '../context.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  idsTakenElsewhere,
+  loadPackages,
+  loadRecipients,
+  loadRejections,
+  lockSyncClient,
+  recordRejections,
+  setLastMutationId,
+  storedBlobHashes,
+  takeVersion,
+  writeSyncRows,
+} from '../repositories/sync.ts';
+import { BatchStore } from './batch-store.ts';
+import { newId } from './ids.ts';
+import type { Actor } from './resolve-actor.ts';
+import { assertWritable, checkSyncRequest } from './sync-guards.ts';
+
+export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Promise<PushResponse> {
+  checkSyncRequest(actor, req);
+  await assertWritable(deps, actor);
+  const { facilityId, clientId } = req;
+
+  return deps.db.withFacility(facilityId, async (tx) => {
+    const lock = await lockSyncClient(tx, facilityId, clientId, actor.user.id);
+    if (lock.kind === 'foreign') throw new AppError(403, 'client_mismatch', 'This clientId belongs to another user or facility');
+    const last = lock.lastMutationId;
+
+    const done = req.mutations.filter((m) => m.id <= last);
+    const todo = req.mutations.filter((m) => m.id > last);
+    // Ids must continue the client's sequence without a gap; otherwise nothing is applied.
+    todo.forEach((m, i) => {
+      const expected = last + 1 + i;
+      if (m.id !== expected) {
+        throw new AppError(409, 'out_of_order', `Mutation ${m.id} arrived where ${expected} was expected`, { expected });
+      }
+    });
+
+    const earlier = await loadRejections(tx, facilityId, clientId, done.map((m) => m.id));
+    const results = new Map<number, MutationResult>();
+    for (const m of done) results.set(m.id, { id: m.id, status: 'alreadyProcessed', ...earlier.get(m.id) });
+    if (!todo.length) return { lastMutationId: last, results: req.mutations.map((m) => results.get(m.id)!) };
+
+    const version = await takeVersion(tx, facilityId);
+    const refs = referencedIds(todo);
+    const [packages, recipients, takenPackages, takenRecipients, uploaded] = await Promise.all([
+      loadPackages(tx, facilityId, refs.packages),
+      loadRecipients(tx, facilityId, refs.recipients),
+      idsTakenElsewhere(tx, 'packages', refs.packages),
+      idsTakenElsewhere(tx, 'recipients', refs.recipients),
+      storedBlobHashes(tx, facilityId, refs.hashes),
+    ]);
+    const local = new Set([...packages, ...recipients].map((r) => r.id));
+    const foreignIds = new Set([...takenPackages, ...takenRecipients].filter((id) => !local.has(id)));
+    const store = new BatchStore({ packages, recipients, foreignIds, uploadedHashes: uploaded });
+
+    const rejections: { mutationId: number; name: string; code: string; message: string }[] = [];
+    for (const m of todo) {
+      try {
+        await runMutation(store, m, {
+          actor: { id: actor.user.id, role: actor.role },
+          clientId,
+          mutationId: m.id,
+          clientTime: new Date(m.clientTime).toISOString(),
+          newId,
+        });
+        store.commit();
+        results.set(m.id, { id: m.id, status: 'applied' });
+      } catch (e) {
+        store.rollback();
+        if (!(e instanceof MutationRejection)) throw e;
+        rejections.push({ mutationId: m.id, name: m.name, code: e.code, message: e.message });
+        results.set(m.id, { id: m.id, status: 'rejected', code: e.code, message: e.message });
+      }
+    }
+
+    const lastMutationId = todo[todo.length - 1]!.id;
+    await writeSyncRows(tx, facilityId, version, store.writes());
+    await recordRejections(tx, facilityId, clientId, rejections);
+    await setLastMutationId(tx, facilityId, clientId, lastMutationId);
+    return { lastMutationId, results: req.mutations.map((m) => results.get(m.id)!) };
+  });
+}
+
+/** The package and recipient ids and blob hashes a batch may read, to load them in one query each. */
+function referencedIds(mutations: PushRequest['mutations']) {
+  const packages = new Set<string>();
+  const recipients = new Set<string>();
+  const hashes = new Set<string>();
+  const str = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v.toLowerCase() : null);
+  for (const m of mutations) {
+    const a = (m.args ?? {}) as Record<string, unknown>;
+    if (m.name.startsWith('package.')) {
+      const id = str(a.id);
+      if (id) packages.add(id);
+      const patch = (a.patch ?? {}) as Record<string, unknown>;
+      const r = str(a.recipientId) ?? str(patch.recipientId);
+      if (r) recipients.add(r);
+      for (const h of [a.hash, a.signatureHash, a.photoHash]) if (typeof h === 'string') hashes.add(h);
+    } else if (m.name.startsWith('recipient.')) {
+      const id = str(a.id);
+      if (id) recipients.add(id);
+    }
+  }
+  return { packages: [...packages], recipients: [...recipients], hashes: [...hashes] };
+}
+
+void mutationArgs;

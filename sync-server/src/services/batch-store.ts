@@ -1,0 +1,89 @@
+// The server's MutationStore for one push: the rows the batch touches are loaded up front in a few
+// queries, the shared mutators run in memory in arrival order, and the effects are written at the
+// end in bulk. A rejected mutation's staged writes are dropped (the mutators check before they
+// write, and this store stages per mutation as a second guarantee).
+import type { MutationStore } from '../../../src/lib/domain/sync/mutators.ts';
+import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
+import type { SyncWrites } from '../repositories/sync.ts';
+
+export class BatchStore implements MutationStore {
+  private packages = new Map<string, PackageRow>();
+  private recipients = new Map<string, RecipientRow>();
+  /** Ids used by another facility: reads see a row there, so creates are refused. */
+  private foreign = new Set<string>();
+  private uploaded: Set<string>;
+
+  private staged = { packages: new Map<string, PackageRow>(), recipients: new Map<string, RecipientRow>(), events: [] as PackageEventRow[], attachments: new Map<string, AttachmentRow>() };
+  private committed = { packages: new Map<string, PackageRow>(), recipients: new Map<string, RecipientRow>(), events: [] as PackageEventRow[], attachments: new Map<string, AttachmentRow>() };
+
+  constructor(init: { packages: PackageRow[]; recipients: RecipientRow[]; foreignIds: Set<string>; uploadedHashes: Set<string> }) {
+    for (const p of init.packages) this.packages.set(p.id, p);
+    for (const r of init.recipients) this.recipients.set(r.id, r);
+    this.foreign = init.foreignIds;
+    this.uploaded = init.uploadedHashes;
+  }
+
+  async getPackage(id: string) {
+    const row = this.staged.packages.get(id) ?? this.packages.get(id);
+    if (row) return row;
+    return this.foreign.has(id) ? FOREIGN_PACKAGE : undefined;
+  }
+  async putPackage(row: PackageRow) {
+    this.staged.packages.set(row.id, row);
+  }
+  async getRecipient(id: string) {
+    return this.staged.recipients.get(id) ?? this.recipients.get(id) ?? (this.foreign.has(id) ? FOREIGN_RECIPIENT : undefined);
+  }
+  async putRecipient(row: RecipientRow) {
+    this.staged.recipients.set(row.id, row);
+  }
+  async addEvent(row: PackageEventRow) {
+    this.staged.events.push(row);
+  }
+  async putAttachment(row: AttachmentRow) {
+    const key = `${row.packageId}|${row.hash}|${row.kind}`;
+    this.staged.attachments.set(key, this.committed.attachments.get(key) ?? row);
+  }
+  async isBlobUploaded(hash: string) {
+    return this.uploaded.has(hash);
+  }
+
+  /** The mutation applied: its writes become the batch's. */
+  commit() {
+    for (const [id, row] of this.staged.packages) {
+      this.packages.set(id, row);
+      this.committed.packages.set(id, row);
+    }
+    for (const [id, row] of this.staged.recipients) {
+      this.recipients.set(id, row);
+      this.committed.recipients.set(id, row);
+    }
+    this.committed.events.push(...this.staged.events);
+    for (const [k, row] of this.staged.attachments) this.committed.attachments.set(k, row);
+    this.rollback();
+  }
+
+  /** The mutation was rejected: nothing it staged survives. */
+  rollback() {
+    this.staged = { packages: new Map(), recipients: new Map(), events: [], attachments: new Map() };
+  }
+
+  writes(): SyncWrites {
+    return {
+      packages: [...this.committed.packages.values()],
+      recipients: [...this.committed.recipients.values()],
+      events: this.committed.events,
+      attachments: [...this.committed.attachments.values()],
+    };
+  }
+
+  /** Packages whose deletion this batch committed (their photos leave storage after commit). */
+  deletedPackageIds(): string[] {
+    return [...this.committed.packages.values()].filter((p) => p.deletedAt).map((p) => p.id);
+  }
+}
+
+// Stand-ins for rows another facility owns: present (so a create is refused) and deleted (so no
+// other mutator can act on them). Never written: a rejected mutation's writes are dropped.
+const FOREIGN_PACKAGE = { id: '', deletedAt: 'foreign' } as PackageRow;
+const FOREIGN_RECIPIENT = { id: '', deletedAt: 'foreign' } as RecipientRow;

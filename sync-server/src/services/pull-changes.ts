@@ -1,0 +1,76 @@
+// POST /api/sync/pull (sync-protocol.md "Pull"): the rows that changed after the client's cookie,
+// in pages ordered by (version, table, id), with lastMutationId read in the same snapshot.
+// A cookie from another database epoch, from before the tombstone horizon, or from a version the
+// database has not reached ("servers don't go back in time") starts over: `clear` + full snapshot.
+import type { PatchOp, PullRequest, PullResponse } from '../../../src/lib/domain/sync/protocol.ts';
+import type { Deps } from '../context.ts';
+import { AppError } from '../http/errors.ts';
+import { PULL_TABLES, readChanges, readLastMutationId, readSyncState, type Position } from '../repositories/sync.ts';
+import type { Actor } from './resolve-actor.ts';
+import { checkSyncRequest } from './sync-guards.ts';
+
+export const DEFAULT_PULL_PAGE_SIZE = 2000;
+
+/** Where a client is: a database epoch and a position; `s` marks a snapshot still being sent. */
+interface Cookie {
+  e: string;
+  v: number;
+  t: number;
+  i: string;
+  s?: 1;
+}
+
+const encode = (c: Cookie) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decode(raw: string): Cookie {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cookie;
+    if (typeof c.e === 'string' && Number.isInteger(c.v) && c.v >= 0 && Number.isInteger(c.t) && typeof c.i === 'string') return c;
+  } catch {
+    /* fall through */
+  }
+  throw new AppError(400, 'invalid_cookie', 'The sync cookie is not one this server issued');
+}
+
+export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pageSize = DEFAULT_PULL_PAGE_SIZE): Promise<PullResponse> {
+  checkSyncRequest(actor, req);
+  const given = req.cookie === null ? null : decode(req.cookie);
+
+  return deps.db.withFacility(
+    req.facilityId,
+    async (tx) => {
+      const state = await readSyncState(tx, req.facilityId);
+      const lastMutationId = await readLastMutationId(tx, req.facilityId, req.clientId, actor.user.id);
+      if (lastMutationId === 'foreign') throw new AppError(403, 'client_mismatch', 'This clientId belongs to another user');
+
+      const restart =
+        given === null ||
+        given.e !== state.epoch ||
+        given.v > state.syncVersion ||
+        (!given.s && given.v < state.tombstoneHorizon);
+      const from: Cookie = restart ? { e: state.epoch, v: 0, t: 0, i: '', s: 1 } : given!;
+      const snapshot = Boolean(from.s);
+
+      const rows = await readChanges(tx, req.facilityId, { version: from.v, table: from.t, id: from.i } as Position, pageSize + 1);
+      const more = rows.length > pageSize;
+      const page = more ? rows.slice(0, pageSize) : rows;
+
+      const patch: PatchOp[] = restart && given !== null ? [{ op: 'clear' }] : [];
+      for (const r of page) {
+        const table = PULL_TABLES[r.t]!.table;
+        if (r.deleted) {
+          // A fresh snapshot has nothing to delete; an incremental pull sends the tombstone.
+          if (!snapshot) patch.push({ op: 'del', table, id: r.id });
+        } else {
+          patch.push({ op: 'put', table, id: r.id, row: r.row });
+        }
+      }
+      const lastRow = page[page.length - 1];
+      const next: Cookie = more
+        ? { e: state.epoch, v: lastRow!.version, t: lastRow!.t, i: lastRow!.id, ...(snapshot ? { s: 1 as const } : {}) }
+        : { e: state.epoch, v: state.syncVersion, t: PULL_TABLES.length, i: '' };
+      return { cookie: encode(next), lastMutationId, more, patch };
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
+}
