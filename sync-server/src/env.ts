@@ -33,6 +33,8 @@ const schema = z.object({
   /** bcrypt cost; 12 in every real deployment (privacy policy §7). */
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   STATIC_DIR: z.string().default('./build'),
+  /** Rows per pull page (sync-protocol.md "Pull": pages limited in size). */
+  SYNC_PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(2000),
 });
 
 export type Env = z.infer<typeof schema> & { APP_SECRET: string };

@@ -9,6 +9,8 @@ BEGIN
     RETURN QUERY SELECT p.id FROM packages p WHERE p.id = ANY(ids);
   ELSIF tbl = 'recipients' THEN
     RETURN QUERY SELECT r.id FROM recipients r WHERE r.id = ANY(ids);
+  ELSIF tbl = 'sync_clients' THEN
+    RETURN QUERY SELECT c.id FROM sync_clients c WHERE c.id = ANY(ids);
   ELSE
     RAISE EXCEPTION 'sync_ids_in_use: unknown table %', tbl;
   END IF;

@@ -100,8 +100,9 @@ export async function readLastMutationId(tx: Tx, facilityId: string, clientId: s
     clientId,
     facilityId,
   );
-  if (!rows[0]) return 0;
-  return rows[0].userId === userId ? rows[0].lastMutationId : 'foreign';
+  if (rows[0]) return rows[0].userId === userId ? rows[0].lastMutationId : 'foreign';
+  // Unknown here: new (0), or registered in another facility, which RLS hides.
+  return (await idsTakenElsewhere(tx, 'sync_clients', [clientId])).size ? 'foreign' : 0;
 }
 
 export async function setLastMutationId(tx: Tx, facilityId: string, clientId: string, id: number) {
@@ -144,7 +145,7 @@ export async function loadRecipients(tx: Tx, facilityId: string, ids: string[]):
 }
 
 /** Ids among `ids` that some facility already uses (client-made UUIDs must not collide across tenants). */
-export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients', ids: string[]): Promise<Set<string>> {
+export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients' | 'sync_clients', ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM sync_ids_in_use($1, $2::uuid[]) AS id`, table, ids);
   return new Set(rows.map((r) => r.id));

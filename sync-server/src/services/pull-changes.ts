@@ -9,8 +9,6 @@ import { PULL_TABLES, readChanges, readLastMutationId, readSyncState, type Posit
 import type { Actor } from './resolve-actor.ts';
 import { checkSyncRequest } from './sync-guards.ts';
 
-export const DEFAULT_PULL_PAGE_SIZE = 2000;
-
 /** Where a client is: a database epoch and a position; `s` marks a snapshot still being sent. */
 interface Cookie {
   e: string;
@@ -32,7 +30,7 @@ function decode(raw: string): Cookie {
   throw new AppError(400, 'invalid_cookie', 'The sync cookie is not one this server issued');
 }
 
-export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pageSize = DEFAULT_PULL_PAGE_SIZE): Promise<PullResponse> {
+export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pageSize: number): Promise<PullResponse> {
   checkSyncRequest(actor, req);
   const given = req.cookie === null ? null : decode(req.cookie);
 
