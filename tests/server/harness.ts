@@ -134,3 +134,15 @@ export async function signUp(t: TestApp, overrides: Record<string, unknown> = {}
   const me = await client.get('/api/me');
   return { client, body, userId: me.json.user.id as string, facilityId: me.json.activeFacilityId as string, me: me.json };
 }
+
+/** Runs SQL as the database owner (bypassing RLS), as an operator's maintenance step would. */
+export async function asOwner<T>(t: TestApp, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await t.deps.db.pool.connect();
+  try {
+    await c.query('RESET ROLE');
+    return await fn(c);
+  } finally {
+    await c.query('SET ROLE ptp_app').catch(() => {});
+    c.release();
+  }
+}

@@ -19,3 +19,6 @@ $$;
 
 REVOKE ALL ON FUNCTION sync_ids_in_use(text, uuid[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sync_ids_in_use(text, uuid[]) TO ptp_app;
+
+-- The epoch changes only by the operator's restore step (npm run db:new-epoch), never by the app.
+REVOKE INSERT, UPDATE, DELETE ON "database_meta" FROM ptp_app;
