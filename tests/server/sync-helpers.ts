@@ -6,7 +6,7 @@ import type { Res, TestClient } from './harness.ts';
 
 export type State = Map<string, Map<string, Record<string, unknown>>>;
 
-export function mutation(id: number, name: string, args: Record<string, unknown>) {
+export function mutation<A extends Record<string, unknown>>(id: number, name: string, args: A) {
   return { id, name, args, clientTime: new Date().toISOString() };
 }
 

@@ -37,7 +37,7 @@ describe('pull', () => {
     }
     expect(row.facilityId).toBeUndefined();
     expect(String(row.receivedAt)).toMatch(/Z$/);
-    expect(patch.filter((op) => op.table === 'packageEvents')).toHaveLength(20);
+    expect(patch.filter((op) => op.op === 'put' && op.table === 'packageEvents')).toHaveLength(20);
   });
 
   it('(8) a pull concurrent with pushes never returns a lastMutationId without its effects', async () => {
