@@ -31,11 +31,23 @@ try {
         return {
           id,
           name: 'package.receive',
-          args: { id: randomUUID(), trackingNumber: `1Z${id}BENCH`, carrier: 'ups', recipientName: 'Bench Recipient', receivedAt: new Date().toISOString() },
+          args: {
+            id: randomUUID(),
+            trackingNumber: `1Z${id}BENCH`,
+            carrier: 'ups',
+            recipientName: 'Bench Recipient',
+            receivedAt: new Date().toISOString(),
+          },
           clientTime: new Date().toISOString(),
         };
       });
-      const res = await client.post('/api/sync/push', { protocolVersion: 1, schemaVersion: SCHEMA_VERSION, facilityId: acct.facilityId, clientId, mutations });
+      const res = await client.post('/api/sync/push', {
+        protocolVersion: 1,
+        schemaVersion: SCHEMA_VERSION,
+        facilityId: acct.facilityId,
+        clientId,
+        mutations,
+      });
       if (res.status !== 200) throw new Error(`push → ${res.status} ${res.text}`);
     }
     return total / ((performance.now() - started) / 1000);
@@ -62,7 +74,10 @@ try {
         evv.push(`($${e + 1},$${e + 2},$${e + 3},'received','{}',now(),$${e + 4})`);
       }
       await c.query('BEGIN');
-      await c.query(`INSERT INTO packages (id,"facilityId","trackingNumber",carrier,"recipientName",status,"receivedAt",version) VALUES ${pv.join(',')}`, pk);
+      await c.query(
+        `INSERT INTO packages (id,"facilityId","trackingNumber",carrier,"recipientName",status,"receivedAt",version) VALUES ${pv.join(',')}`,
+        pk,
+      );
       await c.query(`INSERT INTO package_events (id,"facilityId","packageId",type,data,at,version) VALUES ${evv.join(',')}`, ev);
       await c.query('COMMIT');
     }

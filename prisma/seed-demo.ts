@@ -32,7 +32,13 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; password: s
   await deps.lucia.invalidateSession(sessionId);
 
   const operator = await deps.db.prisma.user.create({
-    data: { id: randomUUID(), email: 'operator@packagetrack.test', name: 'Oscar Operator', passwordHash: user.passwordHash, ageConfirmedAt: new Date() },
+    data: {
+      id: randomUUID(),
+      email: 'operator@packagetrack.test',
+      name: 'Oscar Operator',
+      passwordHash: user.passwordHash,
+      ageConfirmedAt: new Date(),
+    },
   });
   await addMembership(deps.db.prisma, { id: randomUUID(), userId: operator.id, facilityId: facility.id, role: 'operator' });
 
@@ -52,9 +58,7 @@ async function seedFacility(deps: Deps, facilityId: string, n: number) {
       { name: 'Cold storage', building: n ? 'North 1' : 'HQ', floor: 'B1', deliveryInstructions: 'Perishables; notify at once' },
     ].map((l) => ({ id: randomUUID(), facilityId, version, ...l }));
     await tx.location.createMany({ data: locations });
-    const people = n
-      ? ['Noah Nguyen', 'Nora Patel', 'Nils Berg']
-      : ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson'];
+    const people = n ? ['Noah Nguyen', 'Nora Patel', 'Nils Berg'] : ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson'];
     const recipients = people.map((name, i) => ({
       id: randomUUID(),
       facilityId,

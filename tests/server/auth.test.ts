@@ -86,7 +86,10 @@ describe('login, logout, lockout', () => {
   it('logs in with the right password; the same 401 for a wrong password and an unknown email', async () => {
     const { body } = await signUp(t);
     const wrong = await new TestClient(t).post('/api/auth/login', { email: body.email, password: 'wrong password!!' });
-    const unknown = await new TestClient(t).post('/api/auth/login', { email: `nobody-${Date.now()}@example.test`, password: body.password });
+    const unknown = await new TestClient(t).post('/api/auth/login', {
+      email: `nobody-${Date.now()}@example.test`,
+      password: body.password,
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json).toEqual(unknown.json);
@@ -142,7 +145,11 @@ describe('request guards', () => {
     const res = await evil.post('/api/auth/signup', signupBody());
     expect(res.status).toBe(403);
     expect(res.json.error).toBe('cross_origin');
-    const site = await new TestClient(t, null).post('/api/auth/login', { email: 'a@b.test', password: 'x' }, { 'sec-fetch-site': 'cross-site' });
+    const site = await new TestClient(t, null).post(
+      '/api/auth/login',
+      { email: 'a@b.test', password: 'x' },
+      { 'sec-fetch-site': 'cross-site' },
+    );
     expect(site.status).toBe(403);
     // Same origin passes the guard (and fails only on credentials).
     expect((await new TestClient(t, ORIGIN).post('/api/auth/login', { email: 'a@b.test', password: 'x' })).status).toBe(401);
@@ -166,12 +173,19 @@ describe('request guards', () => {
   });
 
   it('refuses bodies over the limit with 413 and malformed JSON with 400', async () => {
-    const big = await new TestClient(t).request('POST', '/api/auth/login', new TextEncoder().encode('{"email":"' + 'a'.repeat(2 * 1024 * 1024) + '"}'), {
-      'content-type': 'application/json',
-    });
+    const big = await new TestClient(t).request(
+      'POST',
+      '/api/auth/login',
+      new TextEncoder().encode('{"email":"' + 'a'.repeat(2 * 1024 * 1024) + '"}'),
+      {
+        'content-type': 'application/json',
+      },
+    );
     expect(big.status).toBe(413);
     expect(big.json.error).toBe('payload_too_large');
-    const bad = await new TestClient(t).request('POST', '/api/auth/login', new TextEncoder().encode('{"email":'), { 'content-type': 'application/json' });
+    const bad = await new TestClient(t).request('POST', '/api/auth/login', new TextEncoder().encode('{"email":'), {
+      'content-type': 'application/json',
+    });
     expect(bad.status).toBe(400);
     expect(typeof bad.json.error).toBe('string');
   });

@@ -70,7 +70,11 @@ function makeMutation(sim: Sim, kind: Kind, pick: number) {
   sim.outbox.push({ id: sim.nextId++, name, args, clientTime: at });
 }
 
-async function push(sim: Sim, count: number, net: Action & { do: 'push' } extends infer A ? (A extends { net: infer N } ? N : never) : never) {
+async function push(
+  sim: Sim,
+  count: number,
+  net: Action & { do: 'push' } extends infer A ? (A extends { net: infer N } ? N : never) : never,
+) {
   if (net === 'partitioned' || !sim.outbox.length) return;
   const batch = sim.outbox.slice(0, count);
   if (net === 'reordered' && batch.length > 1) {

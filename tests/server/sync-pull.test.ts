@@ -32,7 +32,23 @@ describe('pull', () => {
     const ids = puts.map((op) => (op as { id: string }).id);
     expect(new Set(ids).size).toBe(ids.length);
     const row = (puts[0] as { row: Record<string, unknown> }).row;
-    for (const f of ['id', 'trackingNumber', 'carrier', 'recipientId', 'recipientName', 'sender', 'status', 'locationId', 'notes', 'receivedAt', 'heldAt', 'deliveredAt', 'returnedAt', 'deliveredTo', 'version']) {
+    for (const f of [
+      'id',
+      'trackingNumber',
+      'carrier',
+      'recipientId',
+      'recipientName',
+      'sender',
+      'status',
+      'locationId',
+      'notes',
+      'receivedAt',
+      'heldAt',
+      'deliveredAt',
+      'returnedAt',
+      'deliveredTo',
+      'version',
+    ]) {
       expect(row).toHaveProperty(f);
     }
     expect(row.facilityId).toBeUndefined();
@@ -61,7 +77,9 @@ describe('pull', () => {
           (async () => {
             const r = await w.pull(null);
             expect(r.status).toBe(200);
-            const have = new Set(r.json.patch.filter((op: { table?: string }) => op.table === 'packages').map((op: { id: string }) => op.id));
+            const have = new Set(
+              r.json.patch.filter((op: { table?: string }) => op.table === 'packages').map((op: { id: string }) => op.id),
+            );
             // Every mutation up to lastMutationId has its package in the same answer.
             for (let i = 0; i < r.json.lastMutationId; i++) expect(have.has(ids[i]!)).toBe(true);
           })(),
@@ -160,7 +178,9 @@ describe('pull', () => {
     for (;;) {
       const r = await d.pull(cookie);
       applyPatch(state, r.json.patch);
-      for (const op of r.json.patch) if (op.op === 'put' && op.table === 'packages') seen.set(`${op.id}@${op.row.version}`, (seen.get(`${op.id}@${op.row.version}`) ?? 0) + 1);
+      for (const op of r.json.patch)
+        if (op.op === 'put' && op.table === 'packages')
+          seen.set(`${op.id}@${op.row.version}`, (seen.get(`${op.id}@${op.row.version}`) ?? 0) + 1);
       cookie = r.json.cookie;
       page++;
       if (page <= 3) {

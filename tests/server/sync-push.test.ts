@@ -130,7 +130,9 @@ describe('push', () => {
     const d = device();
     const committed = [1, 2].map((i) => mutation(i, 'package.receive', receiveArgs()));
     expect((await d.push(committed)).status).toBe(200);
-    const failing = [3, 4, 5].map((i) => mutation(i, 'package.receive', receiveArgs(i === 4 ? { trackingNumber: 'CUT-THE-CONNECTION' } : {})));
+    const failing = [3, 4, 5].map((i) =>
+      mutation(i, 'package.receive', receiveArgs(i === 4 ? { trackingNumber: 'CUT-THE-CONNECTION' } : {})),
+    );
     const owner = new pg.Client({ connectionString: t.databaseUrl! });
     await owner.connect();
     // The connection dies in the middle of the push's transaction, as in an outage.
@@ -237,9 +239,21 @@ describe('push', () => {
   });
 
   it('enforces the role table: a courier may deliver but not receive', async () => {
-    const inv = await admin.client.post('/api/invitations', { email: `courier-${Date.now()}@example.test`, role: 'courier', facilityId: admin.facilityId });
+    const inv = await admin.client.post('/api/invitations', {
+      email: `courier-${Date.now()}@example.test`,
+      role: 'courier',
+      facilityId: admin.facilityId,
+    });
     const courier = new TestClient(t);
-    expect((await courier.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Casey Courier', password: 'courier password 1', ageConfirmed: true })).status).toBe(200);
+    expect(
+      (
+        await courier.post(`/api/invitations/${inv.json.token}/accept`, {
+          name: 'Casey Courier',
+          password: 'courier password 1',
+          ageConfirmed: true,
+        })
+      ).status,
+    ).toBe(200);
     const p = receiveArgs();
     await device().push([mutation(1, 'package.receive', p)]);
     const d = new Device(courier, admin.facilityId);

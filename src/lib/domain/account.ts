@@ -35,7 +35,11 @@ export const signupInput = z.strictObject({
 export type SignupInput = z.infer<typeof signupInput>;
 
 export const loginInput = z.strictObject({
-  email: z.string().trim().max(254).transform((s) => s.toLowerCase()),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .transform((s) => s.toLowerCase()),
   password: z.string().max(PASSWORD_MAX_LENGTH),
 });
 
@@ -48,10 +52,7 @@ export const invitationInput = z.strictObject({
 });
 
 /** A new user accepting an invitation fills these; a signed-in user sends an empty body. */
-export const acceptInvitationInput = z.union([
-  z.strictObject({ name: personName, password, ageConfirmed }),
-  z.strictObject({}),
-]);
+export const acceptInvitationInput = z.union([z.strictObject({ name: personName, password, ageConfirmed }), z.strictObject({})]);
 
 export const createFacilityInput = z.strictObject({
   name: z.string().trim().min(1, { message: 'Enter a name' }).max(120),

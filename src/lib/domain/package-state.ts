@@ -16,8 +16,7 @@ const ALLOWED: Record<Transition, readonly PackageStatus[]> = {
 };
 
 export type TransitionCheck =
-  | { ok: true; to: PackageStatus }
-  | { ok: false; code: 'already_in_state' | 'invalid_transition'; message: string };
+  { ok: true; to: PackageStatus } | { ok: false; code: 'already_in_state' | 'invalid_transition'; message: string };
 
 export function checkTransition(from: PackageStatus, transition: Transition): TransitionCheck {
   const to = TARGET[transition];

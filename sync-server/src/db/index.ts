@@ -38,9 +38,15 @@ class AppRoleClient extends pg.Client {
   override connect(): Promise<pg.Client>;
   override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
   override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {
-    const ready = super.connect().then(() => this.query(`SET ROLE ${APP_ROLE}`)).then(() => this as pg.Client);
+    const ready = super
+      .connect()
+      .then(() => this.query(`SET ROLE ${APP_ROLE}`))
+      .then(() => this as pg.Client);
     if (!callback) return ready;
-    ready.then((c) => callback(null, c), (e: Error) => callback(e));
+    ready.then(
+      (c) => callback(null, c),
+      (e: Error) => callback(e),
+    );
   }
 }
 
@@ -55,7 +61,11 @@ export async function openDatabase(opts: {
   if (opts.migrate !== false) await applyMigrations(url);
 
   // PGlite is a single session shared by its connections: one connection keeps transactions apart.
-  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (opts.poolSize ?? 10), Client: AppRoleClient as unknown as typeof pg.Client });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: embedded ? 1 : (opts.poolSize ?? 10),
+    Client: AppRoleClient as unknown as typeof pg.Client,
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
   const run = <T>(facilityId: string | null, fn: (tx: Tx) => Promise<T>, o: TxOptions = {}) =>

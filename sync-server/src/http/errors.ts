@@ -42,7 +42,12 @@ export function errorResponse(c: Context, err: unknown) {
     return c.json({ error: 'unavailable', message: 'The database is unavailable; try again shortly' }, 503);
   }
   // Unexpected: logged without request bodies (no package data in error reports).
-  console.error('[error]', c.req.method, c.req.path, err instanceof Error ? `${err.name} ${(err as { code?: string }).code ?? ''} ${err.stack}` : err);
+  console.error(
+    '[error]',
+    c.req.method,
+    c.req.path,
+    err instanceof Error ? `${err.name} ${(err as { code?: string }).code ?? ''} ${err.stack}` : err,
+  );
   return c.json({ error: 'internal', message: 'Something went wrong on our side' }, 500);
 }
 
@@ -54,7 +59,8 @@ export function errorResponse(c: Context, err: unknown) {
 export function isDatabaseUnavailable(err: unknown): boolean {
   const text = err instanceof Error ? `${err.name} ${err.message} ${(err as { code?: string }).code ?? ''}` : '';
   return (
-    /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|connection error|P1001|P1017|DatabaseNotReachable|Can't reach database/i.test(text) ||
-    /Code: `(08\w{3}|57P0[123]|53300|40001|40P01)`/.test(text)
+    /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|connection error|P1001|P1017|DatabaseNotReachable|Can't reach database/i.test(
+      text,
+    ) || /Code: `(08\w{3}|57P0[123]|53300|40001|40P01)`/.test(text)
   );
 }

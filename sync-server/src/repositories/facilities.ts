@@ -20,8 +20,7 @@ export function createFacility(
   });
 }
 
-export const facilityCodeTaken = async (db: Db, code: string) =>
-  (await db.facility.count({ where: { code } })) > 0;
+export const facilityCodeTaken = async (db: Db, code: string) => (await db.facility.count({ where: { code } })) > 0;
 
 export function addMembership(db: Db, data: { id: string; userId: string; facilityId: string; role: Role }) {
   return db.membership.upsert({

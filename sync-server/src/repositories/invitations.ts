@@ -7,7 +7,16 @@ type Db = PrismaClient | Tx;
 
 export function createInvitation(
   db: Db,
-  data: { id: string; organizationId: string; facilityId: string; email: string; role: Role; tokenHash: string; invitedById: string; expiresAt: Date },
+  data: {
+    id: string;
+    organizationId: string;
+    facilityId: string;
+    email: string;
+    role: Role;
+    tokenHash: string;
+    invitedById: string;
+    expiresAt: Date;
+  },
 ) {
   return db.invitation.create({ data });
 }

@@ -7,23 +7,65 @@ import type { Tx } from '../db/index.ts';
 /** Column name → Postgres type, per synced table (the order of `jsonb_to_recordset` columns). */
 const COLUMNS = {
   packages: {
-    id: 'uuid', facilityId: 'uuid', trackingNumber: 'text', carrier: 'text', recipientId: 'uuid', recipientName: 'text',
-    sender: 'text', status: '"PackageStatus"', locationId: 'uuid', notes: 'text', holdNote: 'text', returnNote: 'text',
-    receivedAt: 'timestamp(3)', notifiedAt: 'timestamp(3)', heldAt: 'timestamp(3)', deliveredAt: 'timestamp(3)',
-    returnedAt: 'timestamp(3)', deliveredTo: 'text', signatureHash: 'text', receivedById: 'uuid', deliveredById: 'uuid',
-    version: 'integer', deletedAt: 'timestamp(3)',
+    id: 'uuid',
+    facilityId: 'uuid',
+    trackingNumber: 'text',
+    carrier: 'text',
+    recipientId: 'uuid',
+    recipientName: 'text',
+    sender: 'text',
+    status: '"PackageStatus"',
+    locationId: 'uuid',
+    notes: 'text',
+    holdNote: 'text',
+    returnNote: 'text',
+    receivedAt: 'timestamp(3)',
+    notifiedAt: 'timestamp(3)',
+    heldAt: 'timestamp(3)',
+    deliveredAt: 'timestamp(3)',
+    returnedAt: 'timestamp(3)',
+    deliveredTo: 'text',
+    signatureHash: 'text',
+    receivedById: 'uuid',
+    deliveredById: 'uuid',
+    version: 'integer',
+    deletedAt: 'timestamp(3)',
   },
   recipients: {
-    id: 'uuid', facilityId: 'uuid', name: 'text', email: 'text', phone: 'text', employeeId: 'text', departmentId: 'uuid',
-    defaultLocationId: 'uuid', notes: 'text', notifyEmail: 'boolean', notifySms: 'boolean', version: 'integer',
+    id: 'uuid',
+    facilityId: 'uuid',
+    name: 'text',
+    email: 'text',
+    phone: 'text',
+    employeeId: 'text',
+    departmentId: 'uuid',
+    defaultLocationId: 'uuid',
+    notes: 'text',
+    notifyEmail: 'boolean',
+    notifySms: 'boolean',
+    version: 'integer',
     deletedAt: 'timestamp(3)',
   },
   package_events: {
-    id: 'uuid', facilityId: 'uuid', packageId: 'uuid', type: 'text', data: 'jsonb', actorId: 'uuid', clientId: 'uuid',
-    mutationId: 'integer', at: 'timestamp(3)', version: 'integer', deletedAt: 'timestamp(3)',
+    id: 'uuid',
+    facilityId: 'uuid',
+    packageId: 'uuid',
+    type: 'text',
+    data: 'jsonb',
+    actorId: 'uuid',
+    clientId: 'uuid',
+    mutationId: 'integer',
+    at: 'timestamp(3)',
+    version: 'integer',
+    deletedAt: 'timestamp(3)',
   },
   attachments: {
-    id: 'uuid', facilityId: 'uuid', packageId: 'uuid', hash: 'text', kind: '"AttachmentKind"', version: 'integer',
+    id: 'uuid',
+    facilityId: 'uuid',
+    packageId: 'uuid',
+    hash: 'text',
+    kind: '"AttachmentKind"',
+    version: 'integer',
     deletedAt: 'timestamp(3)',
   },
 } as const;
@@ -52,8 +94,7 @@ function upsertSql(table: keyof typeof COLUMNS, conflict: string, update: readon
   const cols = Object.entries(COLUMNS[table]);
   const names = cols.map(([c]) => `"${c}"`).join(', ');
   const types = cols.map(([c, t]) => `"${c}" ${t}`).join(', ');
-  const onConflict =
-    update === 'nothing' ? 'DO NOTHING' : `DO UPDATE SET ${update.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`;
+  const onConflict = update === 'nothing' ? 'DO NOTHING' : `DO UPDATE SET ${update.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`;
   return `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types}) ON CONFLICT ${conflict} ${onConflict}`;
 }
 

@@ -6,8 +6,7 @@ type Db = PrismaClient | Tx;
 
 export const findUserByEmail = (db: Db, email: string) => db.user.findUnique({ where: { email } });
 
-export const findUserById = (db: Db, id: string) =>
-  db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
+export const findUserById = (db: Db, id: string) => db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
 
 export function createUser(db: Db, data: { id: string; email: string; name: string; passwordHash: string }) {
   return db.user.create({ data: { ...data, ageConfirmedAt: new Date() } });

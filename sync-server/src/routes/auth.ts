@@ -14,7 +14,10 @@ const signupRoute = createRoute({
   middleware: [rateLimit((l) => l.auth, 'signup')] as const,
   request: jsonBody(signupInput),
   responses: {
-    201: json(z.object({ user: z.object({ id: z.string(), name: z.string(), email: z.string() }), facilityId: z.string() }), 'Signed up and signed in'),
+    201: json(
+      z.object({ user: z.object({ id: z.string(), name: z.string(), email: z.string() }), facilityId: z.string() }),
+      'Signed up and signed in',
+    ),
     ...errors(400, 403, 409, 429),
   },
 });

@@ -59,7 +59,5 @@ const teamRoute = createRoute({
 
 export const facilityRoutes = router()
   .openapi(facilityRoute, async (c) => c.json(await getFacility(c.get('deps'), await actorOf(c)), 200))
-  .openapi(createRouteDef, async (c) =>
-    c.json(await createFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 201),
-  )
+  .openapi(createRouteDef, async (c) => c.json(await createFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 201))
   .openapi(teamRoute, async (c) => c.json(await listTeam(c.get('deps'), await actorOf(c)), 200));

@@ -19,7 +19,10 @@ const createInv = createRoute({
   tags: ['invitations'],
   request: jsonBody(invitationInput),
   responses: {
-    201: json(z.object({ id: z.string(), token: z.string().optional() }), 'Invited; the token is returned only when no mail provider is configured'),
+    201: json(
+      z.object({ id: z.string(), token: z.string().optional() }),
+      'Invited; the token is returned only when no mail provider is configured',
+    ),
     ...errors(400, 401, 403, 404),
   },
 });
@@ -45,7 +48,13 @@ const showInv = createRoute({
   request: { params: token },
   responses: {
     200: json(
-      z.object({ email: z.string(), organizationName: z.string(), facilityName: z.string(), role: z.enum(ROLES), existingUser: z.boolean() }),
+      z.object({
+        email: z.string(),
+        organizationName: z.string(),
+        facilityName: z.string(),
+        role: z.enum(ROLES),
+        existingUser: z.boolean(),
+      }),
       'The invitation',
     ),
     ...errors(404, 429),

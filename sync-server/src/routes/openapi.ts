@@ -23,5 +23,4 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
 
-export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, json(errorBody, `Error ${s}`)]));
+export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, json(errorBody, `Error ${s}`)]));

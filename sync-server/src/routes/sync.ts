@@ -31,4 +31,6 @@ const pull = createRoute({
 
 export const syncRoutes = router()
   .openapi(push, async (c) => c.json(await applyPush(c.get('deps'), await actorOf(c), c.req.valid('json')), 200))
-  .openapi(pull, async (c) => c.json(await pullChanges(c.get('deps'), await actorOf(c), c.req.valid('json'), c.get('deps').env.SYNC_PULL_PAGE_SIZE), 200));
+  .openapi(pull, async (c) =>
+    c.json(await pullChanges(c.get('deps'), await actorOf(c), c.req.valid('json'), c.get('deps').env.SYNC_PULL_PAGE_SIZE), 200),
+  );

@@ -26,11 +26,7 @@ export async function getInvitation(deps: Deps, token: string) {
  * Joins the invitee to the facility with the invited role. A signed-in user joins as themselves;
  * a new person creates their account (name, password, 18+) with the invited email.
  */
-export async function acceptInvitation(
-  deps: Deps,
-  token: string,
-  as: { user: SessionUser } | { name: string; password: string },
-) {
+export async function acceptInvitation(deps: Deps, token: string, as: { user: SessionUser } | { name: string; password: string }) {
   const inv = await findOpenInvitation(deps.db.prisma, hashToken(token));
   if (!inv || !inv.facility.active) throw invalid();
   const passwordHash = 'password' in as ? await hashPassword(as.password, deps.env.BCRYPT_COST) : null;

@@ -47,7 +47,12 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
       }
     });
 
-    const earlier = await loadRejections(tx, facilityId, clientId, done.map((m) => m.id));
+    const earlier = await loadRejections(
+      tx,
+      facilityId,
+      clientId,
+      done.map((m) => m.id),
+    );
     const results = new Map<number, MutationResult>();
     for (const m of done) results.set(m.id, { id: m.id, status: 'alreadyProcessed', ...earlier.get(m.id) });
     if (!todo.length) return { lastMutationId: last, results: req.mutations.map((m) => results.get(m.id)!) };

@@ -13,8 +13,18 @@ export class BatchStore implements MutationStore {
   private foreign = new Set<string>();
   private uploaded: Set<string>;
 
-  private staged = { packages: new Map<string, PackageRow>(), recipients: new Map<string, RecipientRow>(), events: [] as PackageEventRow[], attachments: new Map<string, AttachmentRow>() };
-  private committed = { packages: new Map<string, PackageRow>(), recipients: new Map<string, RecipientRow>(), events: [] as PackageEventRow[], attachments: new Map<string, AttachmentRow>() };
+  private staged = {
+    packages: new Map<string, PackageRow>(),
+    recipients: new Map<string, RecipientRow>(),
+    events: [] as PackageEventRow[],
+    attachments: new Map<string, AttachmentRow>(),
+  };
+  private committed = {
+    packages: new Map<string, PackageRow>(),
+    recipients: new Map<string, RecipientRow>(),
+    events: [] as PackageEventRow[],
+    attachments: new Map<string, AttachmentRow>(),
+  };
 
   constructor(init: { packages: PackageRow[]; recipients: RecipientRow[]; foreignIds: Set<string>; uploadedHashes: Set<string> }) {
     for (const p of init.packages) this.packages.set(p.id, p);

@@ -42,10 +42,7 @@ export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pa
       if (lastMutationId === 'foreign') throw new AppError(403, 'client_mismatch', 'This clientId belongs to another user');
 
       const restart =
-        given === null ||
-        given.e !== state.epoch ||
-        given.v > state.syncVersion ||
-        (!given.s && given.v < state.tombstoneHorizon);
+        given === null || given.e !== state.epoch || given.v > state.syncVersion || (!given.s && given.v < state.tombstoneHorizon);
       const from: Cookie = restart ? { e: state.epoch, v: 0, t: 0, i: '', s: 1 } : given!;
       const snapshot = Boolean(from.s);
 

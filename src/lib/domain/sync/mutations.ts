@@ -48,7 +48,13 @@ export const mutationArgs = {
   'recipient.upsert': z.strictObject({
     id,
     name: required(200),
-    email: z.string().trim().max(254).email().nullish().or(z.literal('').transform(() => null)),
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .email()
+      .nullish()
+      .or(z.literal('').transform(() => null)),
     phone: optional(40),
     employeeId: optional(80),
     departmentId: optionalId,

@@ -216,11 +216,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
  * Validates and runs one mutation. Throws MutationRejection for every domain refusal: unknown
  * name, invalid arguments, a role that may not, or a rule of the package state machine.
  */
-export async function runMutation(
-  store: MutationStore,
-  mutation: { name: string; args: unknown },
-  ctx: MutationContext,
-): Promise<void> {
+export async function runMutation(store: MutationStore, mutation: { name: string; args: unknown }, ctx: MutationContext): Promise<void> {
   if (!isMutationName(mutation.name)) throw new MutationRejection('unknown_mutation', `Unknown mutation ${mutation.name}`);
   const name = mutation.name;
   if (!can({ role: ctx.actor.role }, ACTION[name])) {
