@@ -34,6 +34,8 @@ const schema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   STATIC_DIR: z.string().default('./build'),
   /** Rows per pull page (sync-protocol.md "Pull": pages limited in size). */
+  /** Days a soft-deleted row is kept as a tombstone before it is purged. */
+  TOMBSTONE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SYNC_PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(2000),
 });
 

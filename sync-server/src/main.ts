@@ -8,6 +8,7 @@ import { seedDemo } from '../../prisma/seed-demo.ts';
 import { createApp } from './app.ts';
 import { buildDeps } from './deps.ts';
 import { loadEnv } from './env.ts';
+import { startJobs } from './jobs.ts';
 
 let env;
 try {
@@ -37,12 +38,15 @@ if (env.SEED_DEMO || (deps.db.embedded && env.NODE_ENV !== 'test')) {
   }
 }
 
+const stopJobs = startJobs(deps);
+
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   const where = deps.db.embedded ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'DATABASE_URL';
   console.log(`PackageTrack Pro listening on http://localhost:${info.port} (${where})`);
 });
 
 const shutdown = async () => {
+  stopJobs();
   server.close();
   await deps.db.close();
   process.exit(0);

@@ -1,5 +1,6 @@
 // sync-protocol.md "Pull": consistent snapshots, paging, tombstones, epochs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeTombstones } from '../../sync-server/src/services/purge-tombstones.ts';
 import { asOwner, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, applyPatch, mutation, receiveArgs, rowsOf, type State } from './sync-helpers.ts';
 
@@ -135,9 +136,12 @@ describe('pull', () => {
     await d.push([mutation(1, 'package.receive', a)]);
     const first = await d.pullAll();
     await d.push([mutation(2, 'package.delete', { id: a.id })]);
-    // Tombstones up to the current version are purged, so an incremental pull could miss the delete.
+    // The tombstone is purged (as after the retention period), so an incremental pull would miss it.
+    const purged = await purgeTombstones(t.deps, admin.facilityId, new Date(Date.now() + 365 * 24 * 3600 * 1000));
+    expect(purged.removed).toBeGreaterThan(0);
     const fac = await t.deps.db.prisma.facility.findUniqueOrThrow({ where: { id: admin.facilityId } });
-    await t.deps.db.prisma.facility.update({ where: { id: admin.facilityId }, data: { tombstoneHorizon: fac.syncVersion } });
+    expect(fac.tombstoneHorizon).toBe(purged.horizon);
+    expect(await t.deps.db.withFacility(admin.facilityId, (tx) => tx.package.count({ where: { id: a.id } }))).toBe(0);
     const after = await d.pullAll(first.cookie);
     expect(after.patch[0]).toEqual({ op: 'clear' });
     const state = applyPatch(applyPatch(new Map(), first.patch), after.patch);

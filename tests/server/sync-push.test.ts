@@ -305,3 +305,26 @@ describe('convergence', () => {
     expect(row.notes).toBe('tablet notes');
   });
 });
+
+describe('side effects', () => {
+  it('queues the Package Received notification with the change, and none for a rejected one', async () => {
+    const d = device();
+    const recipientId = randomUUID();
+    const p = receiveArgs({ recipientId });
+    const dup = { ...receiveArgs({ recipientId }), id: p.id };
+    const res = await d.push([
+      mutation(1, 'recipient.upsert', { id: recipientId, name: 'Grace Hopper', email: 'grace@example.test' }),
+      mutation(2, 'package.receive', p),
+      mutation(3, 'package.receive', dup),
+      mutation(4, 'package.hold', { id: p.id, note: 'ID needed' }),
+    ]);
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'rejected', 'applied']);
+    const queued = await t.deps.db.withFacility(admin.facilityId, (tx) =>
+      tx.notification.findMany({ where: { packageId: p.id }, orderBy: { kind: 'asc' } }),
+    );
+    expect(queued.map((n) => [n.kind, n.recipientId, n.status])).toEqual([
+      ['package_held', recipientId, 'queued'],
+      ['package_received', recipientId, 'queued'],
+    ]);
+  });
+});

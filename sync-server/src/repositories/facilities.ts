@@ -61,3 +61,5 @@ export function listTeam(db: Db, facilityId: string) {
 }
 
 export const findSubscription = (db: Db, facilityId: string) => db.subscription.findUnique({ where: { facilityId } });
+
+export const listFacilityIds = async (db: Db) => (await db.facility.findMany({ select: { id: true } })).map((f) => f.id);

@@ -309,3 +309,53 @@ export async function readSyncState(tx: Tx, facilityId: string) {
   if (!rows[0]) throw new Error('facility not found');
   return rows[0];
 }
+
+export interface QueuedNotification {
+  id: string;
+  packageId: string;
+  recipientId: string;
+  kind: string;
+  channel: string;
+}
+
+export async function queueNotifications(tx: Tx, facilityId: string, version: number, rows: QueuedNotification[]) {
+  if (!rows.length) return;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO notifications (id, "facilityId", "packageId", "recipientId", kind, channel, status, version)
+     SELECT x.id, $1::uuid, x."packageId", x."recipientId", x.kind, x.channel, 'queued', $2
+       FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, "packageId" uuid, "recipientId" uuid, kind text, channel text)`,
+    facilityId,
+    version,
+    JSON.stringify(rows),
+  );
+}
+
+const TOMBSTONE_TABLES = ['departments', 'locations', 'recipients', 'packages', 'attachments', 'package_events'] as const;
+
+/**
+ * Removes soft-deleted rows deleted before `before` and raises the facility's tombstone horizon to
+ * the highest version removed, so a device whose cookie is older resyncs in full instead of
+ * missing a delete. Package events of a deleted package go with it.
+ */
+export async function purgeTombstones(tx: Tx, facilityId: string, before: Date): Promise<{ removed: number; horizon: number }> {
+  let removed = 0;
+  let horizon = 0;
+  for (const table of TOMBSTONE_TABLES) {
+    const rows = await tx.$queryRawUnsafe<{ n: number; v: number | null }[]>(
+      `WITH gone AS (DELETE FROM ${table} WHERE "facilityId" = $1::uuid AND "deletedAt" IS NOT NULL AND "deletedAt" < $2 RETURNING version)
+       SELECT count(*)::int AS n, max(version) AS v FROM gone`,
+      facilityId,
+      before,
+    );
+    removed += rows[0]?.n ?? 0;
+    horizon = Math.max(horizon, rows[0]?.v ?? 0);
+  }
+  if (horizon > 0) {
+    await tx.$executeRawUnsafe(
+      `UPDATE facilities SET "tombstoneHorizon" = GREATEST("tombstoneHorizon", $2) WHERE id = $1::uuid`,
+      facilityId,
+      horizon,
+    );
+  }
+  return { removed, horizon };
+}

@@ -6,7 +6,6 @@
 // with its reason; a database failure rolls everything back (503) and the retry re-applies nothing
 // that had committed.
 import { MutationRejection, runMutation } from '../../../src/lib/domain/sync/mutators.ts';
-import { mutationArgs } from '../../../src/lib/domain/sync/mutations.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../../src/lib/domain/sync/protocol.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
@@ -16,6 +15,7 @@ import {
   loadRecipients,
   loadRejections,
   lockSyncClient,
+  queueNotifications,
   recordRejections,
   setLastMutationId,
   storedBlobHashes,
@@ -23,6 +23,7 @@ import {
   writeSyncRows,
 } from '../repositories/sync.ts';
 import { BatchStore } from './batch-store.ts';
+import { notificationsFor } from './notifications-for.ts';
 import { newId } from './ids.ts';
 import type { Actor } from './resolve-actor.ts';
 import { assertWritable, checkSyncRequest } from './sync-guards.ts';
@@ -91,7 +92,11 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
     }
 
     const lastMutationId = todo[todo.length - 1]!.id;
-    await writeSyncRows(tx, facilityId, version, store.writes());
+    const writes = store.writes();
+    await writeSyncRows(tx, facilityId, version, writes);
+    // Transactional outbox: the notifications commit with the change that causes them and are
+    // sent after commit by the notification worker, never for a rolled-back change.
+    await queueNotifications(tx, facilityId, version, notificationsFor(writes));
     await recordRejections(tx, facilityId, clientId, rejections);
     await setLastMutationId(tx, facilityId, clientId, lastMutationId);
     return { lastMutationId, results: req.mutations.map((m) => results.get(m.id)!) };
@@ -121,4 +126,3 @@ function referencedIds(mutations: PushRequest['mutations']) {
   return { packages: [...packages], recipients: [...recipients], hashes: [...hashes] };
 }
 
-void mutationArgs;
