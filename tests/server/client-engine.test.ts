@@ -154,6 +154,7 @@ describe('client sync engine against the server', () => {
     // A, offline, holds the package; B changes its notes and syncs.
     a.online = false;
     await ea.mutate('package.hold', { id: pkg.id, note: 'Damaged box' });
+    await ea.sync(); // settles the sync the mutation started (offline)
     expect((await ea.db.packages.get(pkg.id))?.status).toBe('held');
     await eb.mutate('package.update', { id: pkg.id, patch: { notes: 'from B', sender: 'ACME' } });
     expect((await eb.sync()).state).toBe('synced');
@@ -190,6 +191,7 @@ describe('client sync engine against the server', () => {
 
     a.online = false;
     await ea.mutate('package.deliver', { id: pkg.id, deliveredTo: 'Front desk', at: new Date().toISOString() });
+    await ea.sync();
     expect((await ea.db.packages.get(pkg.id))?.status).toBe('delivered');
     await eb.mutate('package.return', { id: pkg.id, note: 'Refused' });
     await eb.sync();
@@ -230,6 +232,7 @@ describe('client sync engine against the server', () => {
     const engine = await dev.engine();
     const args = [receive(), receive(), receive()];
     for (const a of args) await engine.mutate('package.receive', a);
+    await engine.sync();
     // The first push loses its first mutation on the way: the server expects 1 and says so.
     let tampered = 0;
     dev.tamper = (path, body) => {
@@ -252,6 +255,7 @@ describe('client sync engine against the server', () => {
     dev.online = false;
     const pkg = receive();
     await engine.mutate('package.receive', pkg);
+    await engine.sync(); // settles the sync the mutation started (offline)
     dev.online = true;
     const realFetch = dev.fetch;
     let dropped = false;
@@ -277,10 +281,14 @@ describe('client sync engine against the server', () => {
     const dev = new TestDevice(account);
     const engine = await dev.engine();
     const pkg = receive();
-    const photo = await prepareBlob(new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3, Math.random() * 255])], { type: 'image/jpeg' }), 'intake');
+    const photo = await prepareBlob(
+      new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3, Math.random() * 255])], { type: 'image/jpeg' }),
+      'intake',
+    );
     dev.online = false;
     await engine.mutate('package.receive', pkg);
     await engine.mutate('package.attachPhoto', { id: pkg.id, hash: photo.hash, kind: 'intake' }, [photo]);
+    await engine.sync();
     let detail = await packageDetail(engine.db, pkg.id);
     expect(detail!.attachments).toHaveLength(1);
     expect(detail!.attachments[0]).toMatchObject({ hash: photo.hash, pendingUpload: true });
@@ -321,12 +329,18 @@ describe('client sync engine against the server', () => {
   it('skips the upload when the server already has the bytes (HEAD first)', async () => {
     const dev = new TestDevice(account);
     const engine = await dev.engine();
-    const sig = await prepareBlob(new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, Math.random() * 255])], { type: 'image/png' }), 'signature');
+    const sig = await prepareBlob(
+      new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, Math.random() * 255])], { type: 'image/png' }),
+      'signature',
+    );
     dev.blobs.stored.set(sig.hash, new Uint8Array());
     const pkg = receive();
     dev.online = false;
     await engine.mutate('package.receive', pkg);
-    await engine.mutate('package.deliver', { id: pkg.id, deliveredTo: 'Ada', signatureHash: sig.hash, at: new Date().toISOString() }, [sig]);
+    await engine.mutate('package.deliver', { id: pkg.id, deliveredTo: 'Ada', signatureHash: sig.hash, at: new Date().toISOString() }, [
+      sig,
+    ]);
+    await engine.sync();
     dev.online = true;
     const outcome = await engine.sync();
     expect(outcome.uploads).toMatchObject({ uploaded: 1 });
@@ -345,6 +359,7 @@ describe('client sync engine against the server', () => {
       const args = Array.from({ length: 5 }, () => receive());
       for (const [i, a] of args.entries()) await (i % 2 ? tab1 : tab2).mutate('package.receive', a);
       expect((await tab1.db.outbox.toArray()).map((m) => m.id)).toEqual([1, 2, 3, 4, 5].map((n) => n + (locks ? 5 : 0)));
+      await Promise.all([tab1.sync(), tab2.sync()]);
       dev.online = true;
       await Promise.all([tab1.sync(), tab2.sync(), tab1.sync(), tab2.sync()]);
       await Promise.all([tab1.sync(), tab2.sync()]);
@@ -363,6 +378,7 @@ describe('client sync engine against the server', () => {
     const engine = await dev.engine();
     dev.online = false;
     await engine.mutate('package.receive', receive());
+    await engine.sync();
     dev.online = true;
 
     const other = await signUp(t);
@@ -384,10 +400,28 @@ describe('client sync engine against the server', () => {
     await mismatch.sync();
     expect(wrong.requests.length).toBe(before);
 
-    const old = await SyncEngine.open({ db: engine.db, facilityId: account.facilityId, actor: engine.actor, fetch: dev.fetch, baseUrl: ORIGIN, headers: () => ({ origin: ORIGIN }), schemaVersion: 999 });
+    const cookie = [...account.client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const old = await SyncEngine.open({
+      db: engine.db,
+      facilityId: account.facilityId,
+      actor: engine.actor,
+      fetch: dev.fetch,
+      baseUrl: ORIGIN,
+      headers: () => ({ origin: ORIGIN, cookie }),
+      schemaVersion: 999,
+    });
     expect((await old.sync()).state).toBe('update_required');
-    const signedOut = await SyncEngine.open({ db: engine.db, facilityId: account.facilityId, actor: engine.actor, fetch: dev.fetch, baseUrl: ORIGIN, headers: () => ({ origin: ORIGIN }) });
+    expect(old.status.message).toMatch(/reload/i);
+    const signedOut = await SyncEngine.open({
+      db: engine.db,
+      facilityId: account.facilityId,
+      actor: engine.actor,
+      fetch: dev.fetch,
+      baseUrl: ORIGIN,
+      headers: () => ({ origin: ORIGIN }),
+    });
     expect((await signedOut.sync()).state).toBe('signed_out');
+    expect(signedOut.status.message).toMatch(/sign in/i);
     expect(await engine.db.outbox.count()).toBe(1);
 
     expect((await engine.sync()).state).toBe('synced');
@@ -419,7 +453,9 @@ describe('client sync engine against the server', () => {
     dev.online = false;
     await engine.mutate('package.receive', receive());
     const db = new PtpDb(account.facilityId, { indexedDB: dev.idb, IDBKeyRange });
-    await expect(SyncEngine.open({ db, facilityId: account.facilityId, actor: { userId: randomUUID(), role: 'operator' } })).rejects.toMatchObject({ code: 'device_owned' });
+    await expect(
+      SyncEngine.open({ db, facilityId: account.facilityId, actor: { userId: randomUUID(), role: 'operator' } }),
+    ).rejects.toMatchObject({ code: 'device_owned' });
     dev.online = true;
     await engine.sync();
   });

@@ -1,0 +1,50 @@
+// Small key/value state of the device's sync: which user owns the queue, their clientId and the
+// last mutation id the server acknowledged, the pull cookie, the last successful sync time.
+import type { PtpDb } from './schema';
+
+export interface ClientIdentity {
+  userId: string;
+  clientId: string;
+  /** The highest mutation id the server has acknowledged (from the last pull). */
+  lastMutationId: number;
+}
+
+const clientKey = (userId: string) => `client:${userId}`;
+
+export async function getMeta<T>(db: PtpDb, key: string): Promise<T | undefined> {
+  return (await db.meta.get(key))?.value as T | undefined;
+}
+
+export async function setMeta(db: PtpDb, key: string, value: unknown) {
+  await db.meta.put({ key, value });
+}
+
+/**
+ * The clientId of (this browser profile, this user, this facility): created once, then kept
+ * (sync-protocol.md "Identity"). Runs in its own transaction so two tabs cannot mint two ids.
+ */
+export function ensureClient(db: PtpDb, userId: string, newId: () => string = () => crypto.randomUUID()): Promise<ClientIdentity> {
+  return db.transaction('rw', db.meta, async () => {
+    const existing = await getMeta<ClientIdentity>(db, clientKey(userId));
+    if (existing) return existing;
+    const created: ClientIdentity = { userId, clientId: newId(), lastMutationId: 0 };
+    await setMeta(db, clientKey(userId), created);
+    return created;
+  });
+}
+
+export async function getClient(db: PtpDb, userId: string): Promise<ClientIdentity | undefined> {
+  return getMeta<ClientIdentity>(db, clientKey(userId));
+}
+
+export async function setClient(db: PtpDb, client: ClientIdentity) {
+  await setMeta(db, clientKey(client.userId), client);
+}
+
+/**
+ * The outbox and the pulled rows belong to one user at a time (the one whose clientId the queued
+ * mutation ids continue). Another user on the same device may take over only an empty queue.
+ */
+export const OWNER_KEY = 'owner';
+export const COOKIE_KEY = 'cookie';
+export const LAST_SYNCED_KEY = 'lastSyncedAt';

@@ -1,0 +1,131 @@
+// What the screens read. Each query is a plain async function (tests call it directly) and has a
+// `watch*` twin built on Dexie's liveQuery, which re-runs when the tables it read change — in this
+// tab or another — so the UI follows local mutations and pulled changes without polling.
+import { liveQuery, type Observable } from 'dexie';
+import type { PackageStatus } from '../../domain/package-state';
+import type { AttachmentRow, LocationRow, PackageEventRow } from '../../domain/sync/rows';
+import { LAST_SYNCED_KEY } from './meta';
+import { normalizeTracking, reverseTracking, type LocalPackage, type LocalRecipient, type PtpDb, type Rejection } from './schema';
+
+const live = (p: { deletedAt: string | null }) => !p.deletedAt;
+const newestFirst = (a: LocalPackage, b: LocalPackage) => b.receivedAt.localeCompare(a.receivedAt);
+
+export interface PackageFilter {
+  status?: PackageStatus | null;
+  /** A recipient-name prefix or a tracking-number suffix (the last digits on a label). */
+  search?: string;
+  limit?: number;
+}
+
+/** The list screen: newest first; optional status; the search box matches name prefixes and tracking suffixes. */
+export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promise<LocalPackage[]> {
+  const limit = filter.limit ?? 200;
+  const q = (filter.search ?? '').trim();
+  const status = filter.status ?? null;
+  const statusOk = (p: LocalPackage) => !status || p.status === status;
+
+  if (!q) {
+    const rows = status
+      ? db.packages.where('[status+receivedAt]').between([status, ''], [status, '\uffff']).reverse()
+      : db.packages.orderBy('receivedAt').reverse();
+    return rows.filter(live).limit(limit).toArray();
+  }
+  const byName = db.packages
+    .where('recipientNameLower')
+    .startsWith(q.toLowerCase())
+    .filter((p) => live(p) && statusOk(p))
+    .limit(limit)
+    .toArray();
+  const tracking = normalizeTracking(q);
+  const bySuffix = tracking
+    ? db.packages
+        .where('trackingReversed')
+        .startsWith(reverseTracking(tracking))
+        .filter((p) => live(p) && statusOk(p))
+        .limit(limit)
+        .toArray()
+    : Promise.resolve([]);
+  const merged = new Map<string, LocalPackage>();
+  for (const p of [...(await byName), ...(await bySuffix)]) merged.set(p.id, p);
+  return [...merged.values()].sort(newestFirst).slice(0, limit);
+}
+
+export const recentPackages = (db: PtpDb, limit = 20) => listPackages(db, { limit });
+
+export interface AttachmentView extends AttachmentRow {
+  /** The bytes are still on this device waiting for upload (show "uploading…"). */
+  pendingUpload: boolean;
+  /** The local bytes while they are not uploaded (to preview the photo offline). */
+  localData: Blob | null;
+  lastError?: string;
+}
+
+export interface PackageDetail {
+  package: LocalPackage;
+  events: PackageEventRow[];
+  attachments: AttachmentView[];
+  location: LocationRow | null;
+  recipient: LocalRecipient | null;
+}
+
+export async function packageDetail(db: PtpDb, id: string): Promise<PackageDetail | null> {
+  const p = await db.packages.get(id);
+  if (!p || p.deletedAt) return null;
+  const [events, attachments, location, recipient] = await Promise.all([
+    db.packageEvents.where('packageId').equals(id).toArray(),
+    db.attachments.where('packageId').equals(id).filter(live).toArray(),
+    p.locationId ? db.locations.get(p.locationId) : undefined,
+    p.recipientId ? db.recipients.get(p.recipientId) : undefined,
+  ]);
+  const blobs = await db.blobs.bulkGet(attachments.map((a) => a.hash));
+  return {
+    package: p,
+    events: events.filter(live).sort((a, b) => a.at.localeCompare(b.at) || a.version - b.version),
+    attachments: attachments.map((a, i) => {
+      const b = blobs[i];
+      const pendingUpload = b ? b.state !== 'uploaded' : !a.uploaded;
+      return { ...a, pendingUpload, localData: pendingUpload ? (b?.data ?? null) : null, lastError: b?.lastError };
+    }),
+    location: location ?? null,
+    recipient: recipient ?? null,
+  };
+}
+
+export async function searchRecipients(db: PtpDb, q: string, limit = 20): Promise<LocalRecipient[]> {
+  const prefix = q.trim().toLowerCase();
+  const rows = prefix ? db.recipients.where('nameLower').startsWith(prefix) : db.recipients.orderBy('nameLower');
+  return rows.filter(live).limit(limit).toArray();
+}
+
+export async function listLocations(db: PtpDb): Promise<LocationRow[]> {
+  return (await db.locations.filter(live).toArray()).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Rejected mutations not yet dismissed, newest first (the "Needs attention" list). */
+export async function openRejections(db: PtpDb): Promise<Rejection[]> {
+  return (await db.rejections.filter((r) => !r.dismissedAt).toArray()).sort((a, b) => b.at.localeCompare(a.at));
+}
+
+export interface SyncCounts {
+  pendingMutations: number;
+  pendingUploads: number;
+  rejections: number;
+  lastSyncedAt: string | null;
+}
+
+export async function syncCounts(db: PtpDb): Promise<SyncCounts> {
+  const [pendingMutations, pendingUploads, rejections, last] = await Promise.all([
+    db.outbox.count(),
+    db.blobs.where('state').anyOf('pending', 'uploading').count(),
+    db.rejections.filter((r) => !r.dismissedAt).count(),
+    db.meta.get(LAST_SYNCED_KEY),
+  ]);
+  return { pendingMutations, pendingUploads, rejections, lastSyncedAt: (last?.value as string | undefined) ?? null };
+}
+
+export const watchPackages = (db: PtpDb, filter: PackageFilter): Observable<LocalPackage[]> => liveQuery(() => listPackages(db, filter));
+export const watchPackageDetail = (db: PtpDb, id: string): Observable<PackageDetail | null> => liveQuery(() => packageDetail(db, id));
+export const watchRecipients = (db: PtpDb, q: string, limit?: number) => liveQuery(() => searchRecipients(db, q, limit));
+export const watchLocations = (db: PtpDb) => liveQuery(() => listLocations(db));
+export const watchRejections = (db: PtpDb) => liveQuery(() => openRejections(db));
+export const watchSyncCounts = (db: PtpDb): Observable<SyncCounts> => liveQuery(() => syncCounts(db));

@@ -1,0 +1,54 @@
+// The shared mutators' MutationStore over the device's row tables (mutators.ts). Used inside a rw
+// transaction only: by `enqueueMutation` (the optimistic write) and by the rebase (re-running the
+// pending mutations). Before a row is first written it saves the confirmed version in `base`, so
+// the next rebase can put it back exactly (schema.ts explains the two layers).
+import type { MutationStore } from '../../domain/sync/mutators';
+import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow, SyncedTable } from '../../domain/sync/rows';
+import { toLocal, type PtpDb } from './schema';
+
+export const baseKey = (table: SyncedTable, id: string) => `${table}:${id}`;
+
+export class DexieMutationStore implements MutationStore {
+  constructor(private readonly db: PtpDb) {}
+
+  private async write(table: SyncedTable, row: { id: string }) {
+    const key = baseKey(table, row.id);
+    if (!(await this.db.base.get(key))) {
+      const current = await this.db.rowTable(table).get(row.id);
+      await this.db.base.put({ key, table, id: row.id, row: (current as Record<string, unknown> | undefined) ?? null });
+    }
+    await this.db.rowTable(table).put(toLocal(table, row as unknown as Record<string, unknown>));
+  }
+
+  async getPackage(id: string): Promise<PackageRow | undefined> {
+    return this.db.packages.get(id);
+  }
+  putPackage(row: PackageRow) {
+    return this.write('packages', row);
+  }
+  async getRecipient(id: string): Promise<RecipientRow | undefined> {
+    return this.db.recipients.get(id);
+  }
+  putRecipient(row: RecipientRow) {
+    return this.write('recipients', row);
+  }
+  addEvent(row: PackageEventRow) {
+    return this.write('packageEvents', row);
+  }
+  async putAttachment(row: AttachmentRow) {
+    // "Adds or keeps the attachment with this (packageId, hash, kind)" — as the server's store does.
+    const existing = await this.db.attachments.where('[packageId+hash+kind]').equals([row.packageId, row.hash, row.kind]).first();
+    if (!existing) await this.write('attachments', row);
+  }
+  async isBlobUploaded(hash: string) {
+    const blob = await this.db.blobs.get(hash);
+    if (blob) return blob.state === 'uploaded';
+    return (
+      (await this.db.attachments
+        .where('hash')
+        .equals(hash)
+        .filter((a) => a.uploaded)
+        .count()) > 0
+    );
+  }
+}
