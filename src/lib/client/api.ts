@@ -1,0 +1,103 @@
+// The one API client of the browser: JSON over fetch, same-origin cookie, and every failure turned
+// into an ApiError with the server's stable code (http-api.md errors).
+import type { z } from 'zod';
+import type {
+  acceptInvitationInput,
+  activeFacilityInput,
+  createFacilityInput,
+  invitationInput,
+  loginInput,
+  signupInput,
+} from '$lib/domain/account';
+import type { Role } from '$lib/domain/permissions';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns a failed response into an ApiError, whatever its body. */
+export async function toApiError(res: Response): Promise<ApiError> {
+  let body: { error?: unknown; message?: unknown } | undefined;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  const code = typeof body?.error === 'string' ? body.error : `http_${res.status}`;
+  const message = typeof body?.message === 'string' ? body.message : `The server answered ${res.status}`;
+  return new ApiError(res.status, code, message);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'offline', 'No connection to the server. Check the network and try again.');
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export interface Me {
+  user: { id: string; name: string; email: string };
+  organizations: { id: string; name: string; isOwner: boolean }[];
+  memberships: { facilityId: string; facilityName: string; facilityCode: string; organizationId: string; role: Role; active: boolean }[];
+  activeFacilityId: string | null;
+}
+
+export interface Facility {
+  id: string;
+  name: string;
+  code: string;
+  timezone: string;
+  photoRetentionDays: number;
+  active: boolean;
+  organizationId: string;
+  organizationName: string;
+  role: Role;
+  isOrganizationOwner: boolean;
+}
+
+export interface InvitationInfo {
+  email: string;
+  organizationName: string;
+  facilityName: string;
+  role: Role;
+  existingUser: boolean;
+}
+
+export const api = {
+  signup: (body: z.input<typeof signupInput>) => request<{ user: Me['user']; facilityId: string }>('POST', '/api/auth/signup', body),
+  login: (body: z.input<typeof loginInput>) => request<{ ok: true }>('POST', '/api/auth/login', body),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<Me>('GET', '/api/me'),
+  setActiveFacility: (body: z.input<typeof activeFacilityInput>) => request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
+  facility: () => request<Facility>('GET', '/api/facility'),
+  createFacility: (body: z.input<typeof createFacilityInput>) =>
+    request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),
+  team: () => request<{ members: { userId: string; name: string; email: string; role: Role }[] }>('GET', '/api/team'),
+  invitations: () => request<{ invitations: { id: string; email: string; role: Role; expiresAt: string }[] }>('GET', '/api/invitations'),
+  invite: (body: z.input<typeof invitationInput>) => request<{ id: string; token?: string }>('POST', '/api/invitations', body),
+  invitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${encodeURIComponent(token)}`),
+  acceptInvitation: (token: string, body: z.input<typeof acceptInvitationInput>) =>
+    request<{ facilityId: string }>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, body),
+};
+
+/** A `next` parameter is followed only to a path on this origin (no open redirects). */
+export function safeNext(next: string | null | undefined, fallback = '/'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  return next;
+}
