@@ -8,6 +8,7 @@ import { AppError, errorResponse } from './http/errors.ts';
 import { sameOriginOnly } from './http/origin.ts';
 import { loadSession } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
+import { blobRoutes } from './routes/blobs.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
@@ -25,15 +26,14 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
+  // JSON bodies are limited here; blob uploads read their own, larger limit (http/read-body.ts).
+  const jsonLimit = bodyLimit({
       maxSize: JSON_BODY_LIMIT,
       onError: () => {
         throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${JSON_BODY_LIMIT} bytes`);
       },
-    }),
-  );
+  });
+  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/') ? next() : jsonLimit(c, next)));
   app.use('/api/*', sameOriginOnly(deps.env.PUBLIC_ORIGIN));
   app.use('/api/*', loadSession);
 
@@ -43,7 +43,8 @@ export function createApp(deps: Deps) {
     .route('/', meRoutes)
     .route('/', facilityRoutes)
     .route('/', invitationRoutes)
-    .route('/', syncRoutes);
+    .route('/', syncRoutes)
+    .route('/', blobRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 // What the app is built from: configuration and the long-lived parts. Tests build their own.
 import type { Lucia } from 'lucia';
+import type { BlobStorage } from './blobs/storage.ts';
 import type { Database } from './db/index.ts';
 import type { Env } from './env.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -11,6 +12,7 @@ export interface Deps {
   mailer: Mailer;
   lucia: Lucia;
   rateLimits: RateLimits;
+  blobs: BlobStorage;
 }
 
 export interface SessionUser {

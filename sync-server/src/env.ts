@@ -33,6 +33,17 @@ const schema = z.object({
   /** bcrypt cost; 12 in every real deployment (privacy policy §7). */
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   STATIC_DIR: z.string().default('./build'),
+  /** Object storage through the S3 API (AWS S3, Cloudflare R2, …). Unset: files under BLOB_DIR. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('auto'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool,
+  /** Local photo storage when S3 is not configured (default <DATA_DIR>/blobs). */
+  BLOB_DIR: z.string().optional(),
+  BLOB_MAX_BYTES: z.coerce.number().int().min(1024).default(15 * 1024 * 1024),
+  BLOB_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** Rows per pull page (sync-protocol.md "Pull": pages limited in size). */
   /** Days a soft-deleted row is kept as a tombstone before it is purged. */
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -48,6 +59,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example.`);
   }
   const env = parsed.data;
+  const s3 = [env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY];
+  if (s3.some(Boolean) && !s3.every(Boolean)) {
+    throw new Error('Invalid configuration:\n  S3_*: set S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (or none)\nSee .env.example.');
+  }
   if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
     throw new Error('Invalid configuration:\n  APP_SECRET: required when NODE_ENV=production\nSee .env.example.');
   }

@@ -1,6 +1,9 @@
 // Test harness: a real app in-process (app.request, no ports) on a fresh database per test file —
 // a new Postgres database on 127.0.0.1:5432, or the embedded PGlite when TEST_DB=pglite.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createApp } from '../../sync-server/src/app.ts';
 import type { Deps } from '../../sync-server/src/context.ts';
@@ -42,11 +45,13 @@ export interface TestApp {
 
 export async function startTestApp(overrides: Partial<Record<keyof Env, string>> = {}): Promise<TestApp> {
   const scratch = usingPglite ? null : await createScratchDatabase();
+  const blobDir = await mkdtemp(path.join(os.tmpdir(), 'ptp-blobs-'));
   const env = loadEnv({
     NODE_ENV: 'test',
     BCRYPT_COST: '4',
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     DATA_DIR: '',
+    BLOB_DIR: blobDir,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...overrides,
   });
@@ -60,6 +65,7 @@ export async function startTestApp(overrides: Partial<Record<keyof Env, string>>
     async close() {
       await deps.db.close();
       await scratch?.drop();
+      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }

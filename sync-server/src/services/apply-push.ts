@@ -23,6 +23,7 @@ import {
   writeSyncRows,
 } from '../repositories/sync.ts';
 import { BatchStore } from './batch-store.ts';
+import { deletePackagePhotos } from './delete-package-photos.ts';
 import { notificationsFor } from './notifications-for.ts';
 import { newId } from './ids.ts';
 import type { Actor } from './resolve-actor.ts';
@@ -33,7 +34,8 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
   await assertWritable(deps, actor);
   const { facilityId, clientId } = req;
 
-  return deps.db.withFacility(facilityId, async (tx) => {
+  let deletedPackages: string[] = [];
+  const response = await deps.db.withFacility(facilityId, async (tx) => {
     const lock = await lockSyncClient(tx, facilityId, clientId, actor.user.id);
     if (lock.kind === 'foreign') throw new AppError(403, 'client_mismatch', 'This clientId belongs to another user or facility');
     const last = lock.lastMutationId;
@@ -99,8 +101,13 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
     await queueNotifications(tx, facilityId, version, notificationsFor(writes));
     await recordRejections(tx, facilityId, clientId, rejections);
     await setLastMutationId(tx, facilityId, clientId, lastMutationId);
+    deletedPackages = store.deletedPackageIds();
     return { lastMutationId, results: req.mutations.map((m) => results.get(m.id)!) };
   });
+  // After commit: photos of deleted packages leave storage (a failure here leaves orphans for a
+  // later sweep, never a package pointing at a missing photo).
+  await deletePackagePhotos(deps, facilityId, deletedPackages).catch((e: Error) => console.error('[photos] delete failed:', e.message));
+  return response;
 }
 
 /** The package and recipient ids and blob hashes a batch may read, to load them in one query each. */

@@ -1,0 +1,71 @@
+// Server-side processing of every uploaded photo and signature with sharp (sync-protocol.md
+// "Blobs"; privacy policy: "Photos are processed (resized, compressed) server-side"): only real
+// images, no decompression bombs, orientation applied, all metadata (EXIF, GPS, ICC, XMP) removed,
+// at most 1,600 px on the long side; photos become JPEG, signatures stay lossless PNG.
+import sharp, { type Metadata } from 'sharp';
+
+export const MAX_INPUT_PIXELS = 40_000_000; // a 12 MP camera is 12,000,000; 40 MP leaves room
+export const MAX_EDGE = 1600;
+
+export type ImageError = { status: 413 | 415; code: 'image_too_large' | 'unsupported_media_type'; message: string };
+
+export class ImageRejected extends Error {
+  constructor(readonly detail: ImageError) {
+    super(detail.message);
+  }
+}
+
+export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'heif';
+
+/** The image format by magic number, whatever the request claims. */
+export function sniffImage(b: Buffer): SourceFormat | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (b.length >= 6 && b.toString('latin1', 0, 4) === 'GIF8') return 'gif';
+  if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp' && /^(heic|heix|hevc|mif1|msf1|avif|avis)$/.test(b.toString('latin1', 8, 12)))
+    return 'heif';
+  return null;
+}
+
+export interface ProcessedImage {
+  data: Buffer;
+  contentType: 'image/jpeg' | 'image/png';
+  ext: 'jpg' | 'png';
+  width: number;
+  height: number;
+}
+
+export async function processImage(input: Buffer, opts: { signature?: boolean } = {}): Promise<ProcessedImage> {
+  const format = sniffImage(input);
+  if (!format) {
+    throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'Only JPEG, PNG, WebP, GIF and HEIC/AVIF images are accepted' });
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch {
+    throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'The file is not a readable image' });
+  }
+  if (!meta.width || !meta.height || meta.width * meta.height > MAX_INPUT_PIXELS) {
+    throw new ImageRejected({ status: 413, code: 'image_too_large', message: `Images are limited to ${MAX_INPUT_PIXELS / 1e6} megapixels` });
+  }
+  const signature = opts.signature || (format === 'png' && meta.hasAlpha === true);
+  try {
+    // sharp writes no metadata unless asked (withMetadata/keepExif), so EXIF and GPS are dropped.
+    const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+      .rotate()
+      .resize(MAX_EDGE, MAX_EDGE, { fit: 'inside', withoutEnlargement: true });
+    const { data, info } = signature
+      ? await pipeline.png({ compressionLevel: 9, palette: false }).toBuffer({ resolveWithObject: true })
+      : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: 80, progressive: true }).toBuffer({ resolveWithObject: true });
+    return signature
+      ? { data, contentType: 'image/png', ext: 'png', width: info.width, height: info.height }
+      : { data, contentType: 'image/jpeg', ext: 'jpg', width: info.width, height: info.height };
+  } catch (e) {
+    if (/pixel limit/i.test((e as Error).message)) {
+      throw new ImageRejected({ status: 413, code: 'image_too_large', message: `Images are limited to ${MAX_INPUT_PIXELS / 1e6} megapixels` });
+    }
+    throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'The image could not be decoded' });
+  }
+}

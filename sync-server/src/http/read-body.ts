@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import { AppError } from './errors.ts';
+
+/**
+ * Reads a request body up to `max` bytes. Past the limit it keeps reading and dropping (up to a
+ * cap) before answering 413: a server that stops reading mid-upload resets the connection and the
+ * client never sees the answer.
+ */
+export async function readBodyLimited(c: Context, max: number, drainCap = max * 8): Promise<Buffer> {
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  const stream = c.req.raw.body;
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size <= max) chunks.push(Buffer.from(value));
+    else if (size > drainCap) {
+      await reader.cancel();
+      break;
+    }
+  }
+  if (size > max || declared > max) {
+    throw new AppError(413, 'payload_too_large', `Uploads are limited to ${Math.round(max / 1024 / 1024)} MiB`);
+  }
+  return Buffer.concat(chunks, size);
+}
