@@ -43,7 +43,8 @@ export async function processImage(input: Buffer, opts: { signature?: boolean } 
   }
   let meta: Metadata;
   try {
-    meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    // Reading the header decodes no pixels; the size check comes before any decode.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'The file is not a readable image' });
   }

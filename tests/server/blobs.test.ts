@@ -1,0 +1,205 @@
+// sync-protocol.md "Blobs": upload by hash, server-side processing, facility-scoped storage,
+// presigned reads. Images are made with sharp in the test.
+import { createHash, randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalBlobStorage } from '../../sync-server/src/blobs/storage.ts';
+import { ORIGIN, TestClient, signUp, startTestApp, type TestApp } from './harness.ts';
+import { Device, applyPatch, mutation, receiveArgs, rowsOf } from './sync-helpers.ts';
+
+let t: TestApp;
+let a: Awaited<ReturnType<typeof signUp>>;
+beforeAll(async () => {
+  t = await startTestApp({ BLOB_MAX_BYTES: String(3 * 1024 * 1024) });
+  a = await signUp(t);
+});
+afterAll(() => t?.close());
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const put = (c: TestClient, bytes: Buffer, hash = sha(bytes), query = '') =>
+  c.request('PUT', `/api/sync/blobs/${hash}${query}`, new Uint8Array(bytes), { 'content-type': 'image/jpeg' });
+
+let seq = 0;
+/** A unique JPEG (noise, so each is distinct and not trivially compressible). */
+async function jpeg(width = 64, height = 48, extra: (s: sharp.Sharp) => sharp.Sharp = (s) => s) {
+  const raw = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 31 + seq * 97 + ((i >> 7) & 0xff)) & 0xff;
+  seq++;
+  return extra(sharp(raw, { raw: { width, height, channels: 3 } })).jpeg({ quality: 90 }).toBuffer();
+}
+
+async function fetchRedirect(c: TestClient, hash: string) {
+  const res = await c.get(`/api/sync/blobs/${hash}`);
+  expect(res.status).toBe(302);
+  return res.headers.get('location')!;
+}
+
+describe('blob upload and read', () => {
+  it('stores a photo once, answers HEAD, and redirects GET to a short-lived signed URL that needs no cookie', async () => {
+    const img = await jpeg();
+    const hash = sha(img);
+    expect((await a.client.request('HEAD', `/api/sync/blobs/${hash}`)).status).toBe(404);
+    const first = await put(a.client, img);
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ hash, contentType: 'image/jpeg', width: 64, height: 48 });
+    const again = await put(a.client, img);
+    expect(again.status).toBe(200);
+    expect(again.json.alreadyStored).toBe(true);
+    expect((await a.client.request('HEAD', `/api/sync/blobs/${hash}`)).status).toBe(200);
+
+    const location = await fetchRedirect(a.client, hash);
+    const url = new URL(location, ORIGIN);
+    expect(url.pathname).toBe(`/api/blobs/local/${a.facilityId}/${hash}.jpg`);
+    const exp = Number(url.searchParams.get('exp'));
+    expect(exp - Date.now() / 1000).toBeGreaterThan(240);
+    expect(exp - Date.now() / 1000).toBeLessThanOrEqual(300);
+
+    const anonymous = new TestClient(t);
+    const image = await t.app.request(url.toString());
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/jpeg');
+    const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+    expect([meta.format, meta.width]).toEqual(['jpeg', 64]);
+
+    const tampered = new URL(url);
+    tampered.searchParams.set('sig', 'a'.repeat(64));
+    expect((await anonymous.get(tampered.pathname + tampered.search)).status).toBe(403);
+    const unsigned = new URL(url);
+    unsigned.searchParams.delete('sig');
+    expect((await anonymous.get(unsigned.pathname + unsigned.search)).status).toBe(403);
+    const stretched = new URL(url);
+    stretched.searchParams.set('exp', String(exp + 3600));
+    expect((await anonymous.get(stretched.pathname + stretched.search)).status).toBe(403);
+  });
+
+  it('refuses an expired signed URL', async () => {
+    const storage = t.deps.blobs as LocalBlobStorage;
+    const img = await jpeg();
+    await put(a.client, img);
+    const expired = await storage.presignGet(`${a.facilityId}/${sha(img)}.jpg`, -5); // validly signed, 5 s in the past
+    const res = await new TestClient(t).get(expired);
+    expect(res.status).toBe(403);
+    expect(res.json.error).toBe('url_expired');
+  });
+
+  it('refuses a hash mismatch with 400 and stores nothing', async () => {
+    const img = await jpeg();
+    const wrong = sha(Buffer.from('something else'));
+    const res = await put(a.client, img, wrong);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('hash_mismatch');
+    expect((await a.client.request('HEAD', `/api/sync/blobs/${wrong}`)).status).toBe(404);
+    expect((await a.client.request('HEAD', `/api/sync/blobs/${sha(img)}`)).status).toBe(404);
+  });
+
+  it('refuses a malformed hash with 400', async () => {
+    expect((await put(a.client, await jpeg(), 'ABC')).status).toBe(400);
+  });
+
+  it('refuses what is not an image (415) and a decompression bomb (413)', async () => {
+    const text = Buffer.from('hello, this is not an image');
+    const r1 = await put(a.client, text);
+    expect(r1.status).toBe(415);
+    expect(r1.json.error).toBe('unsupported_media_type');
+    const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#fff' } }).png().toBuffer();
+    expect(bomb.length).toBeLessThan(3 * 1024 * 1024);
+    const r2 = await put(a.client, bomb);
+    expect(r2.status).toBe(413);
+    expect(r2.json.error).toBe('image_too_large');
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const big = Buffer.concat([await jpeg(), Buffer.alloc(4 * 1024 * 1024, 7)]);
+    const res = await put(a.client, big);
+    expect(res.status).toBe(413);
+    expect(res.json.error).toBe('payload_too_large');
+  });
+
+  it('applies the EXIF orientation, strips all metadata (GPS included), and resizes to 1600 px', async () => {
+    const rotated = await jpeg(40, 20, (s) =>
+      s.withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1' } }).withMetadata({ orientation: 6 }),
+    );
+    const inMeta = await sharp(rotated).metadata();
+    expect(inMeta.orientation).toBe(6);
+    expect(inMeta.exif).toBeDefined();
+    const up = await put(a.client, rotated);
+    expect(up.status).toBe(201);
+    expect([up.json.width, up.json.height]).toEqual([20, 40]);
+    const stored = await (t.deps.blobs as LocalBlobStorage).read(`${a.facilityId}/${sha(rotated)}.jpg`);
+    const outMeta = await sharp(stored!).metadata();
+    expect(outMeta.exif).toBeUndefined();
+    expect(outMeta.orientation).toBeUndefined();
+    expect(outMeta.icc).toBeUndefined();
+    expect(stored!.includes(Buffer.from('GPS'))).toBe(false);
+
+    const large = await jpeg(2000, 1500);
+    const r = await put(a.client, large);
+    expect([r.json.width, r.json.height]).toEqual([1600, 1200]);
+  });
+
+  it('keeps a signature as lossless PNG', async () => {
+    const sig = await sharp({ create: { width: 300, height: 100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .composite([{ input: Buffer.from('<svg width="300" height="100"><path d="M10 50 Q 150 0 290 50" stroke="black" fill="none" stroke-width="4"/></svg>') }])
+      .png()
+      .toBuffer();
+    const res = await a.client.request('PUT', `/api/sync/blobs/${sha(sig)}?kind=signature`, new Uint8Array(sig), { 'content-type': 'image/png' });
+    expect(res.status).toBe(201);
+    expect(res.json.contentType).toBe('image/png');
+    const stored = await (t.deps.blobs as LocalBlobStorage).read(`${a.facilityId}/${sha(sig)}.png`);
+    const out = await sharp(stored!).raw().toBuffer();
+    const orig = await sharp(sig).raw().toBuffer();
+    expect(out.equals(orig)).toBe(true);
+  });
+});
+
+describe('tenancy and roles', () => {
+  it('another facility sees nothing and stores its own copy under its own prefix', async () => {
+    const img = await jpeg();
+    const hash = sha(img);
+    await put(a.client, img);
+    const b = await signUp(t);
+    expect((await b.client.request('HEAD', `/api/sync/blobs/${hash}`)).status).toBe(404);
+    expect((await b.client.get(`/api/sync/blobs/${hash}`)).status).toBe(404);
+    expect((await put(b.client, img)).status).toBe(201);
+    const storage = t.deps.blobs as LocalBlobStorage;
+    expect(await storage.has(`${a.facilityId}/${hash}.jpg`)).toBe(true);
+    expect(await storage.has(`${b.facilityId}/${hash}.jpg`)).toBe(true);
+    expect(new URL(await fetchRedirect(b.client, hash), ORIGIN).pathname).toContain(`/${b.facilityId}/`);
+  });
+
+  it('a viewer may look at photos but not upload them', async () => {
+    const inv = await a.client.post('/api/invitations', { email: `viewer-${randomUUID()}@example.test`, role: 'viewer', facilityId: a.facilityId });
+    const viewer = new TestClient(t);
+    expect((await viewer.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Vera Viewer', password: 'viewer password 1', ageConfirmed: true })).status).toBe(200);
+    const img = await jpeg();
+    await put(a.client, img);
+    expect((await viewer.get(`/api/sync/blobs/${sha(img)}`)).status).toBe(302);
+    const res = await put(viewer, await jpeg());
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('blobs and sync', () => {
+  it('an attachment becomes uploaded when its bytes arrive later, and a deleted package takes its photo along', async () => {
+    const d = new Device(a.client, a.facilityId);
+    const p = receiveArgs();
+    const img = await jpeg();
+    const hash = sha(img);
+    await d.push([mutation(1, 'package.receive', p), mutation(2, 'package.attachPhoto', { id: p.id, hash, kind: 'intake' })]);
+    const first = await d.pullAll();
+    const state = applyPatch(new Map(), first.patch);
+    const att = [...rowsOf(state, 'attachments').values()].find((r) => r.hash === hash)!;
+    expect(att.uploaded).toBe(false);
+
+    await put(a.client, img);
+    const next = await d.pullAll(first.cookie);
+    applyPatch(state, next.patch);
+    expect([...rowsOf(state, 'attachments').values()].find((r) => r.hash === hash)!.uploaded).toBe(true);
+
+    const storage = t.deps.blobs as LocalBlobStorage;
+    expect(await storage.has(`${a.facilityId}/${hash}.jpg`)).toBe(true);
+    await d.push([mutation(3, 'package.delete', { id: p.id })]);
+    expect(await storage.has(`${a.facilityId}/${hash}.jpg`)).toBe(false);
+    expect((await a.client.request('HEAD', `/api/sync/blobs/${hash}`)).status).toBe(404);
+  });
+});
