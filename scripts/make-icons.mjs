@@ -18,6 +18,9 @@ const out = [
   ['static/icons/apple-touch-icon.png', 180, true],
 ];
 for (const [file, size, maskable] of out) {
-  await sharp(Buffer.from(svg(maskable))).resize(size, size).png().toFile(file);
+  await sharp(Buffer.from(svg(maskable)))
+    .resize(size, size)
+    .png()
+    .toFile(file);
   console.log('wrote', file);
 }

@@ -28,10 +28,10 @@ export function createApp(deps: Deps) {
   });
   // JSON bodies are limited here; blob uploads read their own, larger limit (http/read-body.ts).
   const jsonLimit = bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${JSON_BODY_LIMIT} bytes`);
-      },
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${JSON_BODY_LIMIT} bytes`);
+    },
   });
   app.use('/api/*', (c, next) => (c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/') ? next() : jsonLimit(c, next)));
   app.use('/api/*', sameOriginOnly(deps.env.PUBLIC_ORIGIN));

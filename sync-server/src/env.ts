@@ -42,7 +42,11 @@ const schema = z.object({
   S3_FORCE_PATH_STYLE: bool,
   /** Local photo storage when S3 is not configured (default <DATA_DIR>/blobs). */
   BLOB_DIR: z.string().optional(),
-  BLOB_MAX_BYTES: z.coerce.number().int().min(1024).default(15 * 1024 * 1024),
+  BLOB_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(15 * 1024 * 1024),
   BLOB_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** Rows per pull page (sync-protocol.md "Pull": pages limited in size). */
   /** Days a soft-deleted row is kept as a tombstone before it is purged. */
@@ -61,7 +65,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const env = parsed.data;
   const s3 = [env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY];
   if (s3.some(Boolean) && !s3.every(Boolean)) {
-    throw new Error('Invalid configuration:\n  S3_*: set S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (or none)\nSee .env.example.');
+    throw new Error(
+      'Invalid configuration:\n  S3_*: set S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (or none)\nSee .env.example.',
+    );
   }
   if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
     throw new Error('Invalid configuration:\n  APP_SECRET: required when NODE_ENV=production\nSee .env.example.');

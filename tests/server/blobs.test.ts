@@ -1,7 +1,7 @@
 // sync-protocol.md "Blobs": upload by hash, server-side processing, facility-scoped storage,
 // presigned reads. Images are made with sharp in the test.
 import { createHash, randomUUID } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStorage } from '../../sync-server/src/blobs/storage.ts';
 import { ORIGIN, TestClient, signUp, startTestApp, type TestApp } from './harness.ts';
@@ -21,11 +21,13 @@ const put = (c: TestClient, bytes: Buffer, hash = sha(bytes), query = '') =>
 
 let seq = 0;
 /** A unique JPEG (noise, so each is distinct and not trivially compressible). */
-async function jpeg(width = 64, height = 48, extra: (s: sharp.Sharp) => sharp.Sharp = (s) => s) {
+async function jpeg(width = 64, height = 48, extra: (s: Sharp) => Sharp = (s) => s) {
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 31 + seq * 97 + ((i >> 7) & 0xff)) & 0xff;
   seq++;
-  return extra(sharp(raw, { raw: { width, height, channels: 3 } })).jpeg({ quality: 90 }).toBuffer();
+  return extra(sharp(raw, { raw: { width, height, channels: 3 } }))
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 async function fetchRedirect(c: TestClient, hash: string) {
@@ -101,7 +103,9 @@ describe('blob upload and read', () => {
     const r1 = await put(a.client, text);
     expect(r1.status).toBe(415);
     expect(r1.json.error).toBe('unsupported_media_type');
-    const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#fff' } }).png().toBuffer();
+    const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     expect(bomb.length).toBeLessThan(3 * 1024 * 1024);
     const r2 = await put(a.client, bomb);
     expect(r2.status).toBe(413);
@@ -139,10 +143,18 @@ describe('blob upload and read', () => {
 
   it('keeps a signature as lossless PNG', async () => {
     const sig = await sharp({ create: { width: 300, height: 100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
-      .composite([{ input: Buffer.from('<svg width="300" height="100"><path d="M10 50 Q 150 0 290 50" stroke="black" fill="none" stroke-width="4"/></svg>') }])
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="300" height="100"><path d="M10 50 Q 150 0 290 50" stroke="black" fill="none" stroke-width="4"/></svg>',
+          ),
+        },
+      ])
       .png()
       .toBuffer();
-    const res = await a.client.request('PUT', `/api/sync/blobs/${sha(sig)}?kind=signature`, new Uint8Array(sig), { 'content-type': 'image/png' });
+    const res = await a.client.request('PUT', `/api/sync/blobs/${sha(sig)}?kind=signature`, new Uint8Array(sig), {
+      'content-type': 'image/png',
+    });
     expect(res.status).toBe(201);
     expect(res.json.contentType).toBe('image/png');
     const stored = await (t.deps.blobs as LocalBlobStorage).read(`${a.facilityId}/${sha(sig)}.png`);
@@ -168,9 +180,21 @@ describe('tenancy and roles', () => {
   });
 
   it('a viewer may look at photos but not upload them', async () => {
-    const inv = await a.client.post('/api/invitations', { email: `viewer-${randomUUID()}@example.test`, role: 'viewer', facilityId: a.facilityId });
+    const inv = await a.client.post('/api/invitations', {
+      email: `viewer-${randomUUID()}@example.test`,
+      role: 'viewer',
+      facilityId: a.facilityId,
+    });
     const viewer = new TestClient(t);
-    expect((await viewer.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Vera Viewer', password: 'viewer password 1', ageConfirmed: true })).status).toBe(200);
+    expect(
+      (
+        await viewer.post(`/api/invitations/${inv.json.token}/accept`, {
+          name: 'Vera Viewer',
+          password: 'viewer password 1',
+          ageConfirmed: true,
+        })
+      ).status,
+    ).toBe(200);
     const img = await jpeg();
     await put(a.client, img);
     expect((await viewer.get(`/api/sync/blobs/${sha(img)}`)).status).toBe(302);

@@ -14,7 +14,11 @@ async function join(admin: Awaited<ReturnType<typeof signUp>>, role: string, fac
   const inv = await admin.client.post('/api/invitations', { email, role, facilityId });
   expect(inv.status).toBe(201);
   const client = new TestClient(t);
-  const res = await client.post(`/api/invitations/${inv.json.token}/accept`, { name: `New ${role}`, password: 'a long password', ageConfirmed: true });
+  const res = await client.post(`/api/invitations/${inv.json.token}/accept`, {
+    name: `New ${role}`,
+    password: 'a long password',
+    ageConfirmed: true,
+  });
   expect(res.status).toBe(200);
   return { client, email, invitationId: inv.json.id as string, token: inv.json.token as string };
 }
@@ -35,7 +39,12 @@ describe('facilities and the active facility', () => {
 
     const switched = await a.client.post('/api/me/active-facility', { facilityId: created.json.id });
     expect(switched.status).toBe(200);
-    expect((await a.client.get('/api/facility')).json).toMatchObject({ id: created.json.id, code: created.json.code, role: 'admin', isOrganizationOwner: true });
+    expect((await a.client.get('/api/facility')).json).toMatchObject({
+      id: created.json.id,
+      code: created.json.code,
+      role: 'admin',
+      isOrganizationOwner: true,
+    });
     // The choice lives in the server-side session: the same cookie elsewhere sees it.
     const sameCookie = new TestClient(t);
     sameCookie.cookies = new Map(a.client.cookies);
@@ -74,7 +83,11 @@ describe('roles', () => {
     expect((await client.get('/api/facility')).json.role).toBe(role);
     expect((await client.post('/api/facilities', { name: 'Nope' })).status).toBe(403);
     expect((await client.get('/api/team')).status).toBe(403);
-    const inv = await client.post('/api/invitations', { email: `x-${randomUUID()}@example.test`, role: 'admin', facilityId: admin.facilityId });
+    const inv = await client.post('/api/invitations', {
+      email: `x-${randomUUID()}@example.test`,
+      role: 'admin',
+      facilityId: admin.facilityId,
+    });
     expect(inv.status).toBe(403);
   });
 
@@ -97,13 +110,27 @@ describe('invitations', () => {
     expect(inv.status).toBe(201);
     const mail = t.mailer.sent.find((m) => m.to === email)!;
     expect(mail.text).toContain(`/invite/${inv.json.token}`);
-    expect((await admin.client.get('/api/invitations')).json.invitations).toEqual([expect.objectContaining({ id: inv.json.id, email, role: 'operator' })]);
+    expect((await admin.client.get('/api/invitations')).json.invitations).toEqual([
+      expect.objectContaining({ id: inv.json.id, email, role: 'operator' }),
+    ]);
 
     const anon = new TestClient(t);
     const shown = await anon.get(`/api/invitations/${inv.json.token}`);
-    expect(shown.json).toEqual({ email, organizationName: admin.body.organizationName, facilityName: admin.body.facilityName, role: 'operator', existingUser: false });
-    expect((await anon.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Nia New', password: 'long enough pw' })).status).toBe(400); // no 18+
-    const ok = await anon.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Nia New', password: 'long enough pw', ageConfirmed: true });
+    expect(shown.json).toEqual({
+      email,
+      organizationName: admin.body.organizationName,
+      facilityName: admin.body.facilityName,
+      role: 'operator',
+      existingUser: false,
+    });
+    expect((await anon.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Nia New', password: 'long enough pw' })).status).toBe(
+      400,
+    ); // no 18+
+    const ok = await anon.post(`/api/invitations/${inv.json.token}/accept`, {
+      name: 'Nia New',
+      password: 'long enough pw',
+      ageConfirmed: true,
+    });
     expect(ok.status).toBe(200);
     expect(ok.setCookies).toHaveLength(1);
     const me = await anon.get('/api/me');
@@ -113,7 +140,15 @@ describe('invitations', () => {
     // The new person can sign in with the password they chose.
     expect((await new TestClient(t).post('/api/auth/login', { email, password: 'long enough pw' })).status).toBe(200);
     // Used once only.
-    expect((await new TestClient(t).post(`/api/invitations/${inv.json.token}/accept`, { name: 'Again', password: 'long enough pw', ageConfirmed: true })).status).toBe(404);
+    expect(
+      (
+        await new TestClient(t).post(`/api/invitations/${inv.json.token}/accept`, {
+          name: 'Again',
+          password: 'long enough pw',
+          ageConfirmed: true,
+        })
+      ).status,
+    ).toBe(404);
     expect((await admin.client.get('/api/invitations')).json.invitations).toEqual([]);
   });
 
@@ -135,14 +170,34 @@ describe('invitations', () => {
 
   it('refuses an expired invitation, and a new account for an email that already has one', async () => {
     const admin = await signUp(t);
-    const inv = await admin.client.post('/api/invitations', { email: `late-${randomUUID()}@example.test`, role: 'operator', facilityId: admin.facilityId });
+    const inv = await admin.client.post('/api/invitations', {
+      email: `late-${randomUUID()}@example.test`,
+      role: 'operator',
+      facilityId: admin.facilityId,
+    });
     await t.deps.db.prisma.invitation.update({ where: { id: inv.json.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await new TestClient(t).get(`/api/invitations/${inv.json.token}`)).status).toBe(404);
-    expect((await new TestClient(t).post(`/api/invitations/${inv.json.token}/accept`, { name: 'L', password: 'long enough pw', ageConfirmed: true })).status).toBe(404);
+    expect(
+      (
+        await new TestClient(t).post(`/api/invitations/${inv.json.token}/accept`, {
+          name: 'L',
+          password: 'long enough pw',
+          ageConfirmed: true,
+        })
+      ).status,
+    ).toBe(404);
 
     const existing = await signUp(t);
-    const inv2 = await admin.client.post('/api/invitations', { email: existing.body.email, role: 'operator', facilityId: admin.facilityId });
-    const res = await new TestClient(t).post(`/api/invitations/${inv2.json.token}/accept`, { name: 'Imposter', password: 'long enough pw', ageConfirmed: true });
+    const inv2 = await admin.client.post('/api/invitations', {
+      email: existing.body.email,
+      role: 'operator',
+      facilityId: admin.facilityId,
+    });
+    const res = await new TestClient(t).post(`/api/invitations/${inv2.json.token}/accept`, {
+      name: 'Imposter',
+      password: 'long enough pw',
+      ageConfirmed: true,
+    });
     expect(res.status).toBe(409);
     expect(res.json.error).toBe('account_exists');
     // The refused attempt did not use up the invitation.
@@ -152,7 +207,11 @@ describe('invitations', () => {
   it('an admin of one facility cannot invite into a facility they are not admin of', async () => {
     const admin = await signUp(t);
     const other = await signUp(t);
-    const res = await admin.client.post('/api/invitations', { email: `x-${randomUUID()}@example.test`, role: 'admin', facilityId: other.facilityId });
+    const res = await admin.client.post('/api/invitations', {
+      email: `x-${randomUUID()}@example.test`,
+      role: 'admin',
+      facilityId: other.facilityId,
+    });
     expect(res.status).toBe(404);
     expect(res.json.token).toBeUndefined();
   });

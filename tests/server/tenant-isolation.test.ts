@@ -34,11 +34,17 @@ beforeAll(async () => {
   A = await signUp(t);
   B = await signUp(t);
   const second = await A.client.post('/api/facilities', { name: 'A Second Desk' });
-  const inv = await A.client.post('/api/invitations', { email: `a-mate-${randomUUID()}@example.test`, role: 'operator', facilityId: A.facilityId });
+  const inv = await A.client.post('/api/invitations', {
+    email: `a-mate-${randomUUID()}@example.test`,
+    role: 'operator',
+    facilityId: A.facilityId,
+  });
   const device = new Device(A.client, A.facilityId);
   const p = receiveArgs({ recipientName: 'Alice Secret-Recipient', trackingNumber: 'ASECRET0000000001' });
   await device.push([mutation(1, 'package.receive', p)]);
-  const img = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } }).jpeg().toBuffer();
+  const img = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } })
+    .jpeg()
+    .toBuffer();
   const hash = createHash('sha256').update(img).digest('hex');
   await A.client.request('PUT', `/api/sync/blobs/${hash}`, new Uint8Array(img), { 'content-type': 'image/jpeg' });
   const facility = await A.client.get('/api/facility');
@@ -54,7 +60,21 @@ beforeAll(async () => {
     hash,
     signedUrl: await (t.deps.blobs as LocalBlobStorage).presignGet(`${A.facilityId}/${hash}.jpg`, 300),
   };
-  secrets.push(a.facilityId, a.secondFacilityId, a.code, a.invitationId, a.packageId, a.trackingNumber, a.hash, A.userId, A.body.email, A.body.name, A.body.organizationName, A.body.facilityName, 'Alice Secret-Recipient');
+  secrets.push(
+    a.facilityId,
+    a.secondFacilityId,
+    a.code,
+    a.invitationId,
+    a.packageId,
+    a.trackingNumber,
+    a.hash,
+    A.userId,
+    A.body.email,
+    A.body.name,
+    A.body.organizationName,
+    A.body.facilityName,
+    'Alice Secret-Recipient',
+  );
 });
 afterAll(() => t?.close());
 
@@ -66,7 +86,10 @@ const TABLE: Record<string, { call: Call; expect: 'refused' | 'own' | 'public' }
   'GET /api/health': { call: (b) => b.get('/api/health'), expect: 'public' },
   'GET /api/openapi.json': { call: (b) => b.get('/api/openapi.json'), expect: 'public' },
   'POST /api/auth/signup': { call: (b) => b.post('/api/auth/signup', { ...A.body, password: 'another password 1' }), expect: 'refused' },
-  'POST /api/auth/login': { call: (b) => b.post('/api/auth/login', { email: A.body.email, password: 'B does not know it' }), expect: 'refused' },
+  'POST /api/auth/login': {
+    call: (b) => b.post('/api/auth/login', { email: A.body.email, password: 'B does not know it' }),
+    expect: 'refused',
+  },
   'POST /api/auth/logout': {
     // Logging out ends only the caller's own session (a second session of B, so B stays signed in here).
     call: async () => {
@@ -79,7 +102,10 @@ const TABLE: Record<string, { call: Call; expect: 'refused' | 'own' | 'public' }
   'GET /api/me': { call: (b) => b.get('/api/me'), expect: 'own' },
   'POST /api/me/active-facility': { call: (b) => b.post('/api/me/active-facility', { facilityId: a.facilityId }), expect: 'refused' },
   'GET /api/facility': { call: (b) => b.get('/api/facility'), expect: 'own' },
-  'POST /api/facilities': { call: (b) => b.post('/api/facilities', { name: 'B extra', organizationId: A.me.organizations[0].id }), expect: 'refused' },
+  'POST /api/facilities': {
+    call: (b) => b.post('/api/facilities', { name: 'B extra', organizationId: A.me.organizations[0].id }),
+    expect: 'refused',
+  },
   'GET /api/team': { call: (b) => b.get('/api/team'), expect: 'own' },
   'POST /api/invitations': {
     call: (b) => b.post('/api/invitations', { email: `x-${randomUUID()}@example.test`, role: 'admin', facilityId: a.facilityId }),
@@ -90,7 +116,10 @@ const TABLE: Record<string, { call: Call; expect: 'refused' | 'own' | 'public' }
   'POST /api/invitations/:token/accept': { call: (b) => b.post(`/api/invitations/${'y'.repeat(43)}/accept`, {}), expect: 'refused' },
   'POST /api/sync/push': {
     call: async (b) => [
-      await b.post('/api/sync/push', { ...envelope(randomUUID(), a.facilityId), mutations: [mutation(1, 'package.hold', { id: a.packageId, note: 'x' })] }),
+      await b.post('/api/sync/push', {
+        ...envelope(randomUUID(), a.facilityId),
+        mutations: [mutation(1, 'package.hold', { id: a.packageId, note: 'x' })],
+      }),
       await b.post('/api/sync/push', { ...envelope(a.clientId, B.facilityId), mutations: [mutation(2, 'package.receive', receiveArgs())] }),
     ],
     expect: 'refused',
@@ -104,7 +133,8 @@ const TABLE: Record<string, { call: Call; expect: 'refused' | 'own' | 'public' }
   },
   'PUT /api/sync/blobs/:sha256': {
     // Same bytes as A's upload would be a separate object under B; a wrong body must not touch A's.
-    call: (b) => b.request('PUT', `/api/sync/blobs/${a.hash}`, new Uint8Array(Buffer.from('not the bytes')), { 'content-type': 'image/jpeg' }),
+    call: (b) =>
+      b.request('PUT', `/api/sync/blobs/${a.hash}`, new Uint8Array(Buffer.from('not the bytes')), { 'content-type': 'image/jpeg' }),
     expect: 'refused',
   },
   'GET /api/sync/blobs/:sha256': {
@@ -120,22 +150,28 @@ const TABLE: Record<string, { call: Call; expect: 'refused' | 'own' | 'public' }
 
 describe('tenant isolation', () => {
   it('covers every registered API route', () => {
-    const registered = [...new Set(t.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))];
+    const registered = [
+      ...new Set(t.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`)),
+    ];
     const missing = registered.filter((r) => !TABLE[r]);
     expect(missing, `add these routes to the isolation table: ${missing.join(', ')}`).toEqual([]);
     expect(registered.length).toBeGreaterThanOrEqual(18);
   });
 
-  it.each(Object.keys(TABLE))('%s, called by another organization with the first one’s ids, refuses or answers only its own data', async (route) => {
-    const { call, expect: kind } = TABLE[route]!;
-    const responses = [(await call(B.client))].flat();
-    for (const res of responses) {
-      if (kind === 'refused') expect([400, 401, 403, 404, 409, 429], `${route} → ${res.status} ${res.text.slice(0, 200)}`).toContain(res.status);
-      else expect([200, 204], `${route} → ${res.status}`).toContain(res.status);
-      for (const s of secrets) expect(res.text.includes(s), `${route} leaked ${s}`).toBe(false);
-      for (const h of ['location']) expect(res.headers.get(h) ?? '').not.toContain(a.facilityId);
-    }
-  });
+  it.each(Object.keys(TABLE))(
+    '%s, called by another organization with the first one’s ids, refuses or answers only its own data',
+    async (route) => {
+      const { call, expect: kind } = TABLE[route]!;
+      const responses = [await call(B.client)].flat();
+      for (const res of responses) {
+        if (kind === 'refused')
+          expect([400, 401, 403, 404, 409, 429], `${route} → ${res.status} ${res.text.slice(0, 200)}`).toContain(res.status);
+        else expect([200, 204], `${route} → ${res.status}`).toContain(res.status);
+        for (const s of secrets) expect(res.text.includes(s), `${route} leaked ${s}`).toBe(false);
+        for (const h of ['location']) expect(res.headers.get(h) ?? '').not.toContain(a.facilityId);
+      }
+    },
+  );
 
   it('leaves A’s data untouched by everything B tried', async () => {
     const me = await A.client.get('/api/me');
@@ -175,7 +211,12 @@ describe('row-level security', () => {
     // Account-level tables that name a facility but are read across facilities by the auth flows.
     const accountLevel = ['invitations', 'memberships', 'subscriptions'];
     expect(withFacility.filter((n) => !accountLevel.includes(n))).toEqual(FACILITY_OWNED);
-    expect(rows.rows.filter((r) => r.rls).map((r) => r.table).sort()).toEqual(FACILITY_OWNED);
+    expect(
+      rows.rows
+        .filter((r) => r.rls)
+        .map((r) => r.table)
+        .sort(),
+    ).toEqual(FACILITY_OWNED);
   });
 
   it('hides another facility’s rows from the app role, refuses writes into it, and shows nothing with no facility set', async () => {

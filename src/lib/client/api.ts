@@ -84,7 +84,8 @@ export const api = {
   login: (body: z.input<typeof loginInput>) => request<{ ok: true }>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/me'),
-  setActiveFacility: (body: z.input<typeof activeFacilityInput>) => request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
+  setActiveFacility: (body: z.input<typeof activeFacilityInput>) =>
+    request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
   facility: () => request<Facility>('GET', '/api/facility'),
   createFacility: (body: z.input<typeof createFacilityInput>) =>
     request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),

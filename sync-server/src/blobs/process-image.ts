@@ -39,7 +39,11 @@ export interface ProcessedImage {
 export async function processImage(input: Buffer, opts: { signature?: boolean } = {}): Promise<ProcessedImage> {
   const format = sniffImage(input);
   if (!format) {
-    throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'Only JPEG, PNG, WebP, GIF and HEIC/AVIF images are accepted' });
+    throw new ImageRejected({
+      status: 415,
+      code: 'unsupported_media_type',
+      message: 'Only JPEG, PNG, WebP, GIF and HEIC/AVIF images are accepted',
+    });
   }
   let meta: Metadata;
   try {
@@ -49,7 +53,11 @@ export async function processImage(input: Buffer, opts: { signature?: boolean } 
     throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'The file is not a readable image' });
   }
   if (!meta.width || !meta.height || meta.width * meta.height > MAX_INPUT_PIXELS) {
-    throw new ImageRejected({ status: 413, code: 'image_too_large', message: `Images are limited to ${MAX_INPUT_PIXELS / 1e6} megapixels` });
+    throw new ImageRejected({
+      status: 413,
+      code: 'image_too_large',
+      message: `Images are limited to ${MAX_INPUT_PIXELS / 1e6} megapixels`,
+    });
   }
   const signature = opts.signature || (format === 'png' && meta.hasAlpha === true);
   try {
@@ -65,7 +73,11 @@ export async function processImage(input: Buffer, opts: { signature?: boolean } 
       : { data, contentType: 'image/jpeg', ext: 'jpg', width: info.width, height: info.height };
   } catch (e) {
     if (/pixel limit/i.test((e as Error).message)) {
-      throw new ImageRejected({ status: 413, code: 'image_too_large', message: `Images are limited to ${MAX_INPUT_PIXELS / 1e6} megapixels` });
+      throw new ImageRejected({
+        status: 413,
+        code: 'image_too_large',
+        message: `Images are limited to ${MAX_INPUT_PIXELS / 1e6} megapixels`,
+      });
     }
     throw new ImageRejected({ status: 415, code: 'unsupported_media_type', message: 'The image could not be decoded' });
   }

@@ -35,7 +35,11 @@ const get = createRoute({
   description:
     'GET: a redirect to a presigned URL valid for minutes. HEAD (answered by this route, as Hono serves HEAD through GET): 200 when the active facility holds the blob, 404 when not.',
   request: { params },
-  responses: { 200: { description: 'HEAD: stored here' }, 302: { description: 'GET: redirect to a presigned URL' }, ...errors(401, 403, 404) },
+  responses: {
+    200: { description: 'HEAD: stored here' },
+    302: { description: 'GET: redirect to a presigned URL' },
+    ...errors(401, 403, 404),
+  },
 });
 
 const local = createRoute({

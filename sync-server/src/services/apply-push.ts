@@ -132,4 +132,3 @@ function referencedIds(mutations: PushRequest['mutations']) {
   }
   return { packages: [...packages], recipients: [...recipients], hashes: [...hashes] };
 }
-

@@ -44,6 +44,14 @@ export async function uploadBlob(deps: Deps, actor: Actor, hash: string, bytes: 
   });
   return {
     status: 201 as const,
-    body: { hash, stored: true, alreadyStored: false, contentType: image.contentType, size: image.data.length, width: image.width, height: image.height },
+    body: {
+      hash,
+      stored: true,
+      alreadyStored: false,
+      contentType: image.contentType,
+      size: image.data.length,
+      width: image.width,
+      height: image.height,
+    },
   };
 }

@@ -66,8 +66,17 @@ describe('shared mutators', () => {
     const s = new MemoryStore();
     await runMutation(s, { name: 'package.receive', args: receive }, ctx());
     s.uploaded.add('a'.repeat(64));
-    await runMutation(s, { name: 'package.deliver', args: { id: P, deliveredTo: 'Ada', signatureHash: 'a'.repeat(64), at: '2026-11-26T12:00:00Z' } }, ctx('courier'));
-    expect(s.packages.get(P)).toMatchObject({ status: 'delivered', deliveredTo: 'Ada', deliveredAt: '2026-11-26T12:00:00.000Z', signatureHash: 'a'.repeat(64) });
+    await runMutation(
+      s,
+      { name: 'package.deliver', args: { id: P, deliveredTo: 'Ada', signatureHash: 'a'.repeat(64), at: '2026-11-26T12:00:00Z' } },
+      ctx('courier'),
+    );
+    expect(s.packages.get(P)).toMatchObject({
+      status: 'delivered',
+      deliveredTo: 'Ada',
+      deliveredAt: '2026-11-26T12:00:00.000Z',
+      signatureHash: 'a'.repeat(64),
+    });
     expect(s.attachments).toEqual([expect.objectContaining({ kind: 'signature', uploaded: true, packageId: P })]);
   });
 
