@@ -227,3 +227,37 @@ describe('blobs and sync', () => {
     expect((await a.client.request('HEAD', `/api/sync/blobs/${hash}`)).status).toBe(404);
   });
 });
+
+describe('(14) interrupted uploads', () => {
+  it('an upload cut at 50% stores nothing; the retry stores it once; a mismatch is refused; the same hash twice is a no-op', async () => {
+    const img = await jpeg(320, 240);
+    const hash = sha(img);
+    const half = img.subarray(0, img.length >> 1);
+    // The connection drops after half of the body: the stream errors mid-read.
+    const cut = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(half));
+        controller.error(new Error('connection reset by peer'));
+      },
+    });
+    const cookie = [...a.client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await t.app.request(`${ORIGIN}/api/sync/blobs/${hash}`, {
+      method: 'PUT',
+      headers: { cookie, origin: ORIGIN, 'content-type': 'image/jpeg' },
+      body: cut,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe('upload_interrupted');
+    expect((await a.client.request('HEAD', `/api/sync/blobs/${hash}`)).status).toBe(404);
+    expect(await (t.deps.blobs as LocalBlobStorage).has(`${a.facilityId}/${hash}.jpg`)).toBe(false);
+
+    // Half the bytes arriving as if complete: the re-hash refuses them.
+    expect((await put(a.client, Buffer.from(half), hash)).status).toBe(400);
+    // The device sends the whole photo again.
+    expect((await put(a.client, img)).status).toBe(201);
+    expect((await put(a.client, img)).status).toBe(200);
+    const rows = await t.deps.db.withFacility(a.facilityId, (tx) => tx.storedBlob.count({ where: { hash } }));
+    expect(rows).toBe(1);
+  });
+});

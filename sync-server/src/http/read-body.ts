@@ -14,7 +14,14 @@ export async function readBodyLimited(c: Context, max: number, drainCap = max * 
   let size = 0;
   const reader = stream.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-upload: nothing is kept; it sends the whole file again.
+      throw new AppError(400, 'upload_interrupted', 'The upload was cut off; send it again');
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size <= max) chunks.push(Buffer.from(value));
