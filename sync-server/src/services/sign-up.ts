@@ -1,9 +1,10 @@
-import { TRIAL_DAYS, type SignupInput } from '../../../src/lib/domain/account.ts';
+import type { SignupInput } from '../../../src/lib/domain/account.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
-import { addMembership, createFacility, createOrganization } from '../repositories/facilities.ts';
+import { createOrganization } from '../repositories/facilities.ts';
 import { createUser, findUserByEmail } from '../repositories/users.ts';
-import { newId, uniqueFacilityCode } from './ids.ts';
+import { openFacility } from './create-facility.ts';
+import { newId } from './ids.ts';
 import { hashPassword } from './passwords.ts';
 
 /**
@@ -18,15 +19,12 @@ export async function signUp(deps: Deps, input: SignupInput, opts: { timezone?: 
     }
     const user = await createUser(tx, { id: newId(), email: input.email, name: input.name, passwordHash });
     const org = await createOrganization(tx, { id: newId(), name: input.organizationName, ownerUserId: user.id });
-    const facility = await createFacility(tx, {
-      id: newId(),
+    const facility = await openFacility(tx, {
       organizationId: org.id,
       name: input.facilityName,
-      code: await uniqueFacilityCode(tx, input.facilityName),
-      timezone: opts.timezone ?? 'UTC',
-      trialEndsAt: new Date(Date.now() + TRIAL_DAYS * 24 * 3600 * 1000),
+      timezone: opts.timezone,
+      adminUserId: user.id,
     });
-    await addMembership(tx, { id: newId(), userId: user.id, facilityId: facility.id, role: 'admin' });
     return { user, org, facility };
   });
   const session = await deps.lucia.createSession(result.user.id, { activeFacilityId: result.facility.id });
