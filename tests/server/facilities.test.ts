@@ -77,7 +77,7 @@ describe('facilities and the active facility', () => {
 });
 
 describe('roles', () => {
-  it.each(['operator', 'courier', 'viewer'])('a %s cannot create facilities, see the team or invite (403)', async (role) => {
+  it.each(['operator', 'courier', 'viewer'])('the %s role cannot create facilities, see the team or invite (403)', async (role) => {
     const admin = await signUp(t);
     const { client } = await join(admin, role);
     expect((await client.get('/api/facility')).json.role).toBe(role);
