@@ -9,8 +9,12 @@ if [ ! -f "$contract/run.mjs" ]; then
 fi
 [ -f build/index.html ] || npm run build
 port="${CONTRACT_PORT:-3999}"
+if curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1; then
+  echo "port $port already serves something; stop it or set CONTRACT_PORT"; exit 1
+fi
 data="$(mktemp -d)"
-PORT="$port" DATA_DIR="$data" npx tsx sync-server/src/main.ts >"$data/server.log" 2>&1 &
+# node itself runs the server (no npx/tsx wrapper process), so killing $pid stops the server.
+PORT="$port" DATA_DIR="$data" node --import tsx sync-server/src/main.ts >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do

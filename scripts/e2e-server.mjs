@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ptp-e2e-'));
-const child = spawn('npx', ['tsx', 'sync-server/src/main.ts'], {
+// node itself runs the server (no npx wrapper), so stopping this process stops the server.
+const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
   stdio: 'inherit',
   env: { ...process.env, DATA_DIR: dataDir },
 });
