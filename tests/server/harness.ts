@@ -28,6 +28,13 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
     async drop() {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
+      // pg's Pool.end() resolves before its sockets have closed: wait for the app's connections to
+      // go, so FORCE does not terminate a closing client (an unhandled 57P01 error in the test run).
+      for (let i = 0; i < 100; i++) {
+        const open = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name]);
+        if (open.rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
@@ -139,6 +146,22 @@ export async function signUp(t: TestApp, overrides: Record<string, unknown> = {}
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
   const me = await client.get('/api/me');
   return { client, body, userId: me.json.user.id as string, facilityId: me.json.activeFacilityId as string, me: me.json };
+}
+
+/**
+ * `admin` invites a new person into a facility with `role`; they accept as a new account. Returns
+ * their signed-in client (active in that facility).
+ */
+export async function joinAs(t: TestApp, admin: { client: TestClient; facilityId: string }, role: string, facilityId = admin.facilityId) {
+  const email = `${role}-${randomBytes(6).toString('hex')}@example.test`;
+  const password = 'a long password';
+  const inv = await admin.client.post('/api/invitations', { email, role, facilityId });
+  if (inv.status !== 201) throw new Error(`invitation failed: ${inv.status} ${inv.text}`);
+  const client = new TestClient(t);
+  const res = await client.post(`/api/invitations/${inv.json.token}/accept`, { name: `New ${role}`, password, ageConfirmed: true });
+  if (res.status !== 200) throw new Error(`accept failed: ${res.status} ${res.text}`);
+  const me = await client.get('/api/me');
+  return { client, email, password, userId: me.json.user.id as string, invitationId: inv.json.id as string };
 }
 
 /** Runs SQL as the database owner (bypassing RLS), as an operator's maintenance step would. */

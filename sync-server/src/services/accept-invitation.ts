@@ -29,6 +29,11 @@ export async function getInvitation(deps: Deps, token: string) {
 export async function acceptInvitation(deps: Deps, token: string, as: { user: SessionUser } | { name: string; password: string }) {
   const inv = await findOpenInvitation(deps.db.prisma, hashToken(token));
   if (!inv || !inv.facility.active) throw invalid();
+  // The invitation is for one address: a signed-in account with another email cannot use the link
+  // (a forwarded or leaked link must not let anyone join the facility).
+  if ('user' in as && as.user.email.toLowerCase() !== inv.email.toLowerCase()) {
+    throw new AppError(403, 'wrong_account', 'This invitation was sent to another email address; sign in with that address');
+  }
   const passwordHash = 'password' in as ? await hashPassword(as.password, deps.env.BCRYPT_COST) : null;
 
   const userId = await deps.db.transaction(async (tx) => {
