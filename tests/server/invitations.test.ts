@@ -285,3 +285,19 @@ describe('showing and accepting', () => {
     );
   });
 });
+
+describe('an invitation for someone already in the facility', () => {
+  it('does not change their role (an invitation cannot demote an admin)', async () => {
+    const t2 = await startTestApp();
+    try {
+      const owner = await signUp(t2);
+      const inv = await owner.client.post('/api/invitations', { email: owner.body.email, role: 'viewer', facilityId: owner.facilityId });
+      expect(inv.status).toBe(201);
+      expect((await owner.client.post(`/api/invitations/${inv.json.token}/accept`, {})).status).toBe(200);
+      const me = await owner.client.get('/api/me');
+      expect(me.json.memberships.map((m: { role: string }) => m.role)).toEqual(['admin']);
+    } finally {
+      await t2.close();
+    }
+  });
+});

@@ -30,6 +30,15 @@ export function addMembership(db: Db, data: { id: string; userId: string; facili
   });
 }
 
+/** Adds a membership unless the user already has one there (an invitation never changes a role). */
+export function ensureMembership(db: Db, data: { id: string; userId: string; facilityId: string; role: Role }) {
+  return db.membership.upsert({
+    where: { userId_facilityId: { userId: data.userId, facilityId: data.facilityId } },
+    create: data,
+    update: {},
+  });
+}
+
 /** The user's membership in one facility, with what the permission table needs. */
 export async function findMembership(db: Db, userId: string, facilityId: string) {
   const m = await db.membership.findUnique({

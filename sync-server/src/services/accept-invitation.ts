@@ -1,6 +1,6 @@
 import type { Deps, SessionUser } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { addMembership } from '../repositories/facilities.ts';
+import { ensureMembership } from '../repositories/facilities.ts';
 import { findOpenInvitation, markInvitationAccepted } from '../repositories/invitations.ts';
 import { createUser, findUserByEmail } from '../repositories/users.ts';
 import { newId } from './ids.ts';
@@ -47,7 +47,7 @@ export async function acceptInvitation(deps: Deps, token: string, as: { user: Se
       }
       id = (await createUser(tx, { id: newId(), email: inv.email, name: as.name, passwordHash: passwordHash! })).id;
     }
-    await addMembership(tx, { id: newId(), userId: id, facilityId: inv.facilityId, role: inv.role });
+    await ensureMembership(tx, { id: newId(), userId: id, facilityId: inv.facilityId, role: inv.role });
     return id;
   });
   const session = await deps.lucia.createSession(userId, { activeFacilityId: inv.facilityId });
