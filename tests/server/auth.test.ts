@@ -210,3 +210,15 @@ describe('the database connection', () => {
 });
 
 void pg;
+
+describe('bodies', () => {
+  it('refuses a body that is not JSON with 415 and writes nothing', async () => {
+    const before = await t.deps.db.prisma.user.count();
+    const res = await new TestClient(t).request('POST', '/api/auth/signup', new TextEncoder().encode('name=x&email=y'), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(res.status).toBe(415);
+    expect(res.json.error).toBe('unsupported_media_type');
+    expect(await t.deps.db.prisma.user.count()).toBe(before);
+  });
+});

@@ -35,7 +35,8 @@ export function errorResponse(c: Context, err: unknown) {
   if (err instanceof ZodError) return errorResponse(c, invalidInput(err));
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const code = status === 413 ? 'payload_too_large' : status === 400 ? 'invalid_input' : 'http_error';
+    const code =
+      ({ 400: 'invalid_input', 413: 'payload_too_large', 415: 'unsupported_media_type' } as Record<number, string>)[status] ?? 'http_error';
     return c.json({ error: code, message: err.message || 'Request refused' }, status);
   }
   if (isDatabaseUnavailable(err)) {
