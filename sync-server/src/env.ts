@@ -64,9 +64,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   const env = parsed.data;
   const s3 = [env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY];
-  if (s3.some(Boolean) && !s3.every(Boolean)) {
+  const anyS3 = Object.entries(source).some(([k, v]) => k.startsWith('S3_') && v);
+  if (anyS3 && !s3.every(Boolean)) {
     throw new Error(
-      'Invalid configuration:\n  S3_*: set S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (or none)\nSee .env.example.',
+      'Invalid configuration:\n  S3_*: object storage needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or no S3_* at all for local files)\nSee .env.example.',
     );
   }
   if (env.NODE_ENV === 'production' && !env.APP_SECRET) {

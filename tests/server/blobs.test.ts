@@ -3,7 +3,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSrgbProfile, processImage } from '../../sync-server/src/blobs/process-image.ts';
 import { LocalBlobStorage } from '../../sync-server/src/blobs/storage.ts';
+import { loadEnv } from '../../sync-server/src/env.ts';
 import { ORIGIN, TestClient, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, applyPatch, mutation, receiveArgs, rowsOf } from './sync-helpers.ts';
 
@@ -94,6 +96,13 @@ describe('blob upload and read', () => {
     expect((await a.client.request('HEAD', `/api/sync/blobs/${sha(img)}`)).status).toBe(404);
   });
 
+  it('refuses an upload without a session with 401 and stores nothing', async () => {
+    const img = await jpeg();
+    const res = await put(new TestClient(t), img);
+    expect(res.status).toBe(401);
+    expect(await (t.deps.blobs as LocalBlobStorage).has(`${a.facilityId}/${sha(img)}.jpg`)).toBe(false);
+  });
+
   it('refuses a malformed hash with 400', async () => {
     expect((await put(a.client, await jpeg(), 'ABC')).status).toBe(400);
   });
@@ -139,6 +148,44 @@ describe('blob upload and read', () => {
     const large = await jpeg(2000, 1500);
     const r = await put(a.client, large);
     expect([r.json.width, r.json.height]).toEqual([1600, 1200]);
+  });
+
+  it('brings a 12-megapixel camera photo down to 1600 px on the long side, without enlarging small ones', async () => {
+    // Smooth, so the 4000×3000 JPEG stays under this test app's 3 MiB upload limit.
+    const camera = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#6a8' } })
+      .composite([{ input: Buffer.from('<svg width="4000" height="3000"><circle cx="2000" cy="1500" r="900" fill="#c33"/></svg>') }])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const up = await put(a.client, camera);
+    expect(up.status).toBe(201);
+    expect([up.json.width, up.json.height]).toEqual([1600, 1200]);
+    const small = await put(a.client, await jpeg(300, 200));
+    expect([small.json.width, small.json.height]).toEqual([300, 200]);
+  });
+
+  it('converts a Display P3 photo to sRGB and skips the conversion for one that is sRGB already', async () => {
+    const tagged = (profile: string) =>
+      sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } })
+        .withIccProfile(profile)
+        .jpeg({ quality: 100 })
+        .toBuffer();
+    const [srgb, p3] = await Promise.all([tagged('srgb'), tagged('p3')]);
+    expect(isSrgbProfile((await sharp(srgb).metadata()).icc)).toBe(true);
+    expect(isSrgbProfile((await sharp(p3).metadata()).icc)).toBe(false);
+    expect(isSrgbProfile(undefined)).toBe(false);
+    const red = async (b: Buffer) => [
+      ...(
+        await sharp((await processImage(b)).data)
+          .raw()
+          .toBuffer()
+      ).subarray(0, 3),
+    ];
+    const [r1] = await red(srgb);
+    const [r2, g2] = await red(p3);
+    expect(r1).toBeGreaterThan(240);
+    // P3's red lies outside sRGB: converted, it clips to full red (a P3 value read as sRGB would not).
+    expect(r2).toBeGreaterThan(240);
+    expect(g2).toBeLessThan(40);
   });
 
   it('keeps a signature as lossless PNG', async () => {
@@ -259,5 +306,17 @@ describe('(14) interrupted uploads', () => {
     expect((await put(a.client, img)).status).toBe(200);
     const rows = await t.deps.db.withFacility(a.facilityId, (tx) => tx.storedBlob.count({ where: { hash } }));
     expect(rows).toBe(1);
+  });
+});
+
+describe('storage configuration', () => {
+  it('takes S3 all or nothing', () => {
+    expect(() => loadEnv({ S3_ENDPOINT: 'https://acct.r2.cloudflarestorage.com' })).toThrow(
+      /S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/,
+    );
+    expect(() => loadEnv({ S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'k' })).toThrow(/S3_\*/);
+    const env = loadEnv({ S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
+    expect([env.S3_REGION, env.BLOB_MAX_BYTES, env.BLOB_URL_TTL_SECONDS]).toEqual(['auto', 15 * 1024 * 1024, 300]);
+    expect(() => loadEnv({})).not.toThrow();
   });
 });

@@ -1,8 +1,8 @@
 // Object storage behind one interface: S3 (AWS, Cloudflare R2, any S3 API) when S3_* is
 // configured, a local directory otherwise. Keys start with the facility id ("<facilityId>/…"), so
 // photos live under facility-specific paths. Reads go through presigned URLs that expire in minutes.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -39,10 +39,15 @@ export class LocalBlobStorage implements BlobStorage {
   async put(key: string, bytes: Buffer) {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(`${file}.tmp`, bytes);
-    await rmIfExists(file);
-    await writeFile(file, bytes);
-    await rmIfExists(`${file}.tmp`);
+    // Write aside, then rename (atomic on POSIX): a reader never sees half a file, and two
+    // concurrent uploads of the same hash each rename a complete one.
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, file);
+    } finally {
+      await rmIfExists(tmp);
+    }
   }
 
   async has(key: string) {
@@ -99,6 +104,11 @@ export class S3BlobStorage implements BlobStorage {
       endpoint: settings.endpoint,
       region: settings.region,
       forcePathStyle: settings.forcePathStyle,
+      // Checksums only where the API requires them: S3-compatible stores (R2, MinIO, older
+      // gateways) do not all accept the SDK's default CRC headers, and presigned GET URLs then
+      // carry no x-amz-checksum-mode parameter.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
     });
   }

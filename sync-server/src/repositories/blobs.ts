@@ -4,6 +4,10 @@ import type { Tx } from '../db/index.ts';
 export const findStoredBlob = (tx: Tx, facilityId: string, hash: string) =>
   tx.storedBlob.findFirst({ where: { facilityId, hash, deletedAt: null } });
 
+/** Whether the facility holds the bytes of `hash` (for sync: an attachment is "uploaded" then). */
+export const isBlobStored = async (tx: Tx, facilityId: string, hash: string): Promise<boolean> =>
+  (await tx.storedBlob.count({ where: { facilityId, hash, deletedAt: null } })) > 0;
+
 export function recordStoredBlob(
   tx: Tx,
   data: { facilityId: string; hash: string; storageKey: string; contentType: string; size: number; width: number; height: number },

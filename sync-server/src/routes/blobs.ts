@@ -56,8 +56,10 @@ const local = createRoute({
 
 export const blobRoutes = router()
   .openapi(put, async (c) => {
-    const bytes = await readBodyLimited(c, c.get('deps').env.BLOB_MAX_BYTES);
+    // Who is asking comes first: an anonymous request is not worth buffering 15 MiB for (the node
+    // adapter drains a body left unread, so the early 401 still reaches the client).
     const actor = await actorOf(c);
+    const bytes = await readBodyLimited(c, c.get('deps').env.BLOB_MAX_BYTES);
     const r = await uploadBlob(c.get('deps'), actor, c.req.valid('param').sha256, bytes, {
       signature: c.req.valid('query').kind === 'signature',
     });

@@ -2,12 +2,12 @@
 // URL valid for minutes after checking the person may read that facility's packages.
 import type { Deps } from '../context.ts';
 import { notFound } from '../http/errors.ts';
-import { findStoredBlob } from '../repositories/blobs.ts';
+import { findStoredBlob, isBlobStored } from '../repositories/blobs.ts';
 import { authorize, type Actor } from './resolve-actor.ts';
 
 export async function blobStored(deps: Deps, actor: Actor, hash: string): Promise<boolean> {
   authorize(actor, 'package.read');
-  return Boolean(await deps.db.withFacility(actor.facilityId, (tx) => findStoredBlob(tx, actor.facilityId, hash)));
+  return deps.db.withFacility(actor.facilityId, (tx) => isBlobStored(tx, actor.facilityId, hash));
 }
 
 export async function presignBlob(deps: Deps, actor: Actor, hash: string): Promise<string> {
