@@ -276,28 +276,48 @@ export interface PulledRow {
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
-/** Rows after `after` (by version, table, id), up to `limit`, in the transaction's snapshot. */
+/**
+ * Rows after `after` (by version, table, id), up to `limit`, in the transaction's snapshot. Two
+ * steps so a page costs the same wherever it starts: the page's keys (each table contributes at most
+ * `limit`, read in index order), then the rows of just those keys.
+ */
 export async function readChanges(tx: Tx, facilityId: string, after: Position, limit: number): Promise<PulledRow[]> {
-  const parts = PULL_TABLES.map(({ table, sql }, t) => {
+  const keys = PULL_TABLES.map(({ sql }, t) => {
+    // The position predicate per table, written so the (facilityId, version) index can serve it.
+    const where =
+      t > after.table ? 'x.version >= $2::int' : t < after.table ? 'x.version > $2::int' : '(x.version, x.id) > ($2::int, $3::uuid)';
+    return `(SELECT x.version, ${t} AS t, x.id FROM ${sql} x
+              WHERE x."facilityId" = $1::uuid AND ${where} ORDER BY x.version, x.id LIMIT $4)`;
+  });
+  const page = await tx.$queryRawUnsafe<{ version: number; t: number; id: string }[]>(
+    // `$3::uuid IS NOT NULL` types $3 even when no table sits at the cookie's table position.
+    `SELECT * FROM (${keys.join('\nUNION ALL\n')}) k WHERE $3::uuid IS NOT NULL ORDER BY 1, 2, 3 LIMIT $4`,
+    facilityId,
+    after.version,
+    after.id || ZERO_UUID,
+    limit,
+  );
+  const byTable = new Map<number, string[]>();
+  for (const k of page) byTable.set(k.t, [...(byTable.get(k.t) ?? []), k.id]);
+  const rows = new Map<string, Json>();
+  for (const [t, ids] of byTable) {
+    const { table, sql } = PULL_TABLES[t]!;
     const extra =
       table === 'attachments'
         ? `|| jsonb_build_object('uploaded', EXISTS (SELECT 1 FROM stored_blobs b WHERE b."facilityId" = x."facilityId" AND b.hash = x.hash AND b."deletedAt" IS NULL))`
         : '';
-    return `SELECT x.version, ${t} AS t, x.id, x."deletedAt" IS NOT NULL AS deleted,
-                   (to_jsonb(x) - 'facilityId' - 'createdAt') ${extra} AS row
-              FROM ${sql} x
-             WHERE x."facilityId" = $1::uuid AND x.version >= $2::int AND (x.version, ${t}, x.id) > ($2::int, $3::int, $4::uuid)`;
+    const found = await tx.$queryRawUnsafe<{ id: string; row: Json }[]>(
+      `SELECT x.id::text AS id, (to_jsonb(x) - 'facilityId' - 'createdAt') ${extra} AS row
+         FROM ${sql} x WHERE x."facilityId" = $1::uuid AND x.id = ANY($2::uuid[])`,
+      facilityId,
+      ids,
+    );
+    for (const f of found) rows.set(`${t}:${f.id}`, toWireRow(table, f.row));
+  }
+  return page.map((k) => {
+    const row = rows.get(`${k.t}:${k.id}`)!;
+    return { version: k.version, t: k.t, id: k.id, deleted: row.deletedAt != null, row };
   });
-  const rows = await tx.$queryRawUnsafe<PulledRow[]>(
-    `${parts.join('\nUNION ALL\n')}\nORDER BY 1, 2, 3 LIMIT $5`,
-    facilityId,
-    after.version,
-    after.table,
-    after.id || ZERO_UUID,
-    limit,
-  );
-  for (const r of rows) toWireRow(PULL_TABLES[r.t]!.table, r.row);
-  return rows;
 }
 
 export async function readSyncState(tx: Tx, facilityId: string) {
