@@ -38,7 +38,7 @@ export class BlobUploader {
     for (const blob of await dueBlobs(this.db, this.now())) {
       await markUploading(this.db, blob.hash);
       try {
-        await this.uploadOne(blob.hash, blob.data!, blob.contentType);
+        await this.uploadOne(blob.hash, blob.data!, blob.contentType, blob.kind === 'signature');
         await markUploaded(this.db, blob.hash);
         result.uploaded++;
       } catch (e) {
@@ -58,12 +58,13 @@ export class BlobUploader {
     return result;
   }
 
-  private async uploadOne(hash: string, data: Blob, contentType: string) {
+  private async uploadOne(hash: string, data: Blob, contentType: string, signature: boolean) {
     const path = `/api/sync/blobs/${hash}`;
     const head = await send(this.transport, 'HEAD', path);
     if (head.status === 200) return;
     if (head.status !== 404) throw await failure(head);
-    const put = await send(this.transport, 'PUT', path, data, { 'content-type': contentType });
+    // Signatures stay lossless PNG on the server (docs/sync.md "Blobs"); photos are re-encoded.
+    const put = await send(this.transport, 'PUT', signature ? `${path}?kind=signature` : path, data, { 'content-type': contentType });
     if (put.status !== 200 && put.status !== 201) throw await failure(put);
   }
 }

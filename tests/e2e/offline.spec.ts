@@ -1,0 +1,286 @@
+// Offline-first package work in a real browser: the outbox survives a closed tab, an operator
+// works a whole session with no network (app shell from the service worker, session from the
+// device, photos queued), two devices converge, a conflict is shown to a person, and the phone
+// flow with a finger signature. The server's state is read over the sync protocol (a pull).
+import { expect, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import sharp from 'sharp';
+import { AppPage, newAccount, type Account } from './pages/app.ts';
+import { controlledByServiceWorker, fetchBlob, PackagesPage, serverState } from './pages/packages.ts';
+
+/** Errors the app logged or threw in any page of the test (failed network loads are expected offline). */
+const appErrors: string[] = [];
+function watchErrors(context: BrowserContext) {
+  context.on('weberror', (e) => appErrors.push(`uncaught: ${e.error().message}`));
+  context.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) appErrors.push(`console: ${m.text()}`);
+  });
+}
+const test = base.extend<{ errorsChecked: void }>({
+  errorsChecked: [
+    async ({ context }, use) => {
+      appErrors.length = 0;
+      watchErrors(context);
+      await use();
+      expect(appErrors, 'errors in the app').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+const desktopOnly = (name: string) => test.skip(name !== 'desktop', 'one viewport is enough for this flow');
+
+let serial = 0;
+/** A tracking number unique across the run (the carrier is detected as "other"). */
+const trackingNo = (prefix: string) => `${prefix}${Date.now().toString(36).toUpperCase()}${(serial++).toString().padStart(3, '0')}`;
+
+/** A small JPEG whose bytes (and so its SHA-256) differ for every `n`. */
+function jpeg(n: number): Promise<Buffer> {
+  return sharp({
+    create: {
+      width: 48 + (n % 7),
+      height: 32 + (n % 5),
+      channels: 3,
+      background: { r: (n * 37) % 256, g: (n * 91) % 256, b: (n * 53) % 256 },
+    },
+  })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
+
+async function signUp(page: Page, prefix: string): Promise<{ app: AppPage; pk: PackagesPage; account: Account }> {
+  const app = new AppPage(page);
+  const account = newAccount(prefix);
+  await app.signUp(account);
+  return { app, pk: new PackagesPage(page), account };
+}
+
+/** A second person of the admin's facility, signed in in their own browser context. */
+async function inviteTeammate(browser: Browser, admin: AppPage, role: string) {
+  const mate = newAccount('mate');
+  const link = await admin.invite(mate.email, role);
+  const context = await browser.newContext();
+  watchErrors(context);
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel('Name', { exact: true }).fill(mate.name);
+  await page.getByLabel('Password').fill(mate.password);
+  await page.getByLabel('I confirm I am 18 or older').check();
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(new AppPage(page).activeFacilityName).toBeVisible();
+  return { context, page, pk: new PackagesPage(page) };
+}
+
+test('(12) a package saved offline in a tab that was then closed syncs from the next tab, once', async ({ page, context }, testInfo) => {
+  desktopOnly(testInfo.project.name);
+  const { pk } = await signUp(page, 'closed-tab');
+  await controlledByServiceWorker(page);
+  await pk.open();
+  await pk.openReceive();
+
+  await context.setOffline(true);
+  const tracking = trackingNo('TAB');
+  await pk.receive({ tracking, recipient: 'Dana Offline' });
+  await expect(pk.syncSummary).toHaveText('1 unsynced change');
+  await page.close();
+
+  // The next tab opens offline (shell from the service worker) and still holds the change.
+  const next = await context.newPage();
+  const pk2 = new PackagesPage(next);
+  await next.goto('/packages');
+  await expect(pk2.row(tracking)).toContainText('not synced');
+  await expect(pk2.syncSummary).toHaveText('1 unsynced change');
+
+  await context.setOffline(false);
+  await pk2.expectAllSynced();
+  await expect(pk2.row(tracking)).not.toContainText('not synced');
+
+  const server = await serverState(next.request);
+  expect(server.packages.filter((p) => p.trackingNumber === tracking)).toHaveLength(1);
+  expect(server.packages).toHaveLength(1);
+  expect(server.packages[0]).toMatchObject({ recipientName: 'Dana Offline', status: 'received' });
+});
+
+test('a whole offline session: 20 packages with photos survive reloads and all reach the server', async ({ page, context }, testInfo) => {
+  desktopOnly(testInfo.project.name);
+  test.setTimeout(120_000);
+  const { pk } = await signUp(page, 'offline-session');
+  await controlledByServiceWorker(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  // The shell came from the service worker and the session from the device.
+  await expect(page.getByRole('status').filter({ hasText: 'Offline: showing what this device knows' })).toBeVisible();
+  await pk.open();
+  await pk.openReceive();
+
+  const N = 20;
+  const trackings: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const tracking = trackingNo(`OFF${i}X`);
+    trackings.push(tracking);
+    await pk.receive({
+      tracking,
+      recipient: `Recipient ${String(i).padStart(2, '0')}`,
+      photo: { name: `label-${i}.jpg`, mimeType: 'image/jpeg', buffer: await jpeg(i) },
+    });
+  }
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Receive package' })).toBeVisible();
+  await pk.open();
+  await expect(pk.rows).toHaveCount(N);
+  for (const t of trackings) await expect(pk.row(t)).toContainText('not synced');
+  // Every receive and every photo link is queued; every photo waits for upload.
+  await expect(pk.syncSummary).toHaveText(`${2 * N} unsynced changes · ${N} uploads pending`);
+  await expect(pk.syncStatus).toHaveAttribute('data-state', 'offline');
+
+  // A package's photo shows from the device while it waits for upload.
+  await pk.openPackage(trackings[7]!);
+  await expect(pk.page.getByText('uploading…')).toBeVisible();
+  await pk.expectImageLoaded(pk.photo('Intake photo'));
+
+  await context.setOffline(false);
+  await pk.expectAllSynced(60_000);
+  // Now it comes from the server.
+  await expect(pk.page.getByText('uploading…')).toHaveCount(0);
+  await expect(pk.photo('Intake photo')).toHaveAttribute('src', /^\/api\/sync\/blobs\/[0-9a-f]{64}$/);
+  await pk.expectImageLoaded(pk.photo('Intake photo'));
+  await pk.backToList();
+  await expect(pk.rows).toHaveCount(N);
+  await expect(pk.page.getByText('not synced')).toHaveCount(0);
+
+  const server = await serverState(page.request);
+  expect(server.packages).toHaveLength(N);
+  expect(server.packages.map((p) => p.trackingNumber).sort()).toEqual([...trackings].sort());
+  for (const p of server.packages) {
+    const photos = server.attachments.filter((a) => a.packageId === p.id);
+    expect(photos, p.trackingNumber).toHaveLength(1);
+    expect(photos[0]).toMatchObject({ kind: 'intake', uploaded: true });
+  }
+  expect(new Set(server.attachments.map((a) => a.hash)).size).toBe(N);
+  for (const a of server.attachments) {
+    const blob = await fetchBlob(page.request, a.hash);
+    expect(blob.status).toBe(200);
+    expect(blob.contentType).toMatch(/^image\/jpeg/);
+    expect(blob.body.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  }
+});
+
+test('two devices of one facility converge while online', async ({ page, browser }, testInfo) => {
+  desktopOnly(testInfo.project.name);
+  const { app, pk: a } = await signUp(page, 'converge');
+  const mate = await inviteTeammate(browser, app, 'operator');
+  try {
+    const b = mate.pk;
+    await b.open();
+    await a.open();
+    await a.openReceive();
+    const tracking = trackingNo('CONV');
+    await a.receive({ tracking, recipient: 'Morgan Both' });
+    await a.backToList();
+
+    // B sees A's package within seconds, without reloading.
+    await expect(b.row(tracking)).toBeVisible({ timeout: 10_000 });
+    await expect(b.row(tracking).locator('.badge')).toHaveText('Received');
+
+    await b.openPackage(tracking);
+    await b.hold('Recipient on vacation');
+    await b.expectAllSynced();
+
+    await expect(a.row(tracking).locator('.badge')).toHaveText('Held', { timeout: 10_000 });
+    await a.openPackage(tracking);
+    await expect(a.page.getByText('Recipient on vacation').first()).toBeVisible();
+  } finally {
+    await mate.context.close();
+  }
+});
+
+test('a conflict made offline is shown to the person whose change lost', async ({ page, context, browser }, testInfo) => {
+  desktopOnly(testInfo.project.name);
+  const { app, pk: a } = await signUp(page, 'conflict');
+  const mate = await inviteTeammate(browser, app, 'operator');
+  try {
+    const b = mate.pk;
+    await a.open();
+    await a.openReceive();
+    const tracking = trackingNo('CONF');
+    await a.receive({ tracking, recipient: 'Riley Conflict' });
+    await a.expectAllSynced();
+    await a.backToList();
+    await b.open();
+    await expect(b.row(tracking)).toBeVisible({ timeout: 15_000 });
+    await a.openPackage(tracking);
+    await b.openPackage(tracking);
+
+    await context.setOffline(true);
+    await mate.context.setOffline(true);
+
+    await a.startDelivery();
+    await a.sign();
+    await a.confirmDelivery('Riley Conflict');
+    await b.returnPackage();
+    await expect(a.syncStatus).toHaveAttribute('data-state', 'offline');
+    await expect(b.syncStatus).toHaveAttribute('data-state', 'offline');
+
+    await context.setOffline(false);
+    await a.expectAllSynced();
+    await mate.context.setOffline(false);
+    await b.expectAllSynced();
+
+    // B's return was refused: the package shows the server's truth, and the refusal is listed.
+    await expect(b.detailStatus).toHaveText('Delivered');
+    await expect(a.detailStatus).toHaveText('Delivered');
+    await expect(b.syncStatus.getByRole('link', { name: '1 needs attention' })).toBeVisible();
+    await b.openAttention();
+    await expect(b.rejections).toHaveCount(1);
+    await expect(b.rejections.first()).toContainText('Return package');
+    await expect(b.rejections.first()).toContainText('invalid_transition');
+    await expect(a.syncStatus.getByRole('link')).toHaveCount(0); // A's change won: nothing for A to look at
+
+    // The person reads it, opens the package, and dismisses the entry.
+    await b.rejections.first().getByRole('link', { name: 'Open package' }).click();
+    await expect(b.detailStatus).toHaveText('Delivered');
+    await expect(b.page.getByRole('button', { name: 'Return', exact: true })).toHaveCount(0);
+    await b.openAttention();
+    await b.rejections.first().getByRole('button', { name: 'Dismiss' }).click();
+    await expect(b.rejections).toHaveCount(0);
+    await expect(b.syncStatus.getByRole('link')).toHaveCount(0);
+
+    const server = await serverState(page.request);
+    expect(server.packages.find((p) => p.trackingNumber === tracking)).toMatchObject({
+      status: 'delivered',
+      deliveredTo: 'Riley Conflict',
+    });
+  } finally {
+    await mate.context.close();
+  }
+});
+
+test('phone: receive and deliver with a finger signature', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'the touch flow runs on the phone viewport');
+  const { pk } = await signUp(page, 'phone');
+  await pk.open();
+  await pk.openReceive();
+  const tracking = trackingNo('PHN');
+  await pk.receive({ tracking, recipient: 'Sam Touch' });
+  await pk.backToList();
+  await pk.row(tracking).tap();
+  await expect(pk.detailTracking).toHaveText(tracking);
+
+  await pk.page.getByRole('button', { name: 'Deliver', exact: true }).tap();
+  await pk.signaturePad.scrollIntoViewIfNeeded();
+  await pk.sign({ touch: true });
+  await pk.page.getByRole('button', { name: 'Confirm delivery' }).tap();
+  await expect(pk.detailStatus).toHaveText('Delivered');
+  await expect(pk.page.getByText('Signature', { exact: true })).toBeVisible();
+  await pk.expectAllSynced();
+
+  const server = await serverState(page.request);
+  const p = server.packages.find((x) => x.trackingNumber === tracking)!;
+  expect(p).toMatchObject({ status: 'delivered', deliveredTo: 'Sam Touch' });
+  expect(p.signatureHash).toMatch(/^[0-9a-f]{64}$/);
+  const sig = server.attachments.find((a) => a.packageId === p.id && a.kind === 'signature');
+  expect(sig).toMatchObject({ hash: p.signatureHash, uploaded: true });
+  const blob = await fetchBlob(page.request, p.signatureHash!);
+  expect(blob.contentType).toMatch(/^image\/png/);
+});
