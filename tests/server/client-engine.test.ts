@@ -226,6 +226,36 @@ describe('client sync engine against the server', () => {
     await engine.sync();
   });
 
+  it('queues a package and its photo as one action: both or neither', async () => {
+    const dev = new TestDevice(account);
+    const engine = await dev.engine();
+    dev.online = false;
+    const photo = await prepareBlob(new Blob([new Uint8Array([0xff, 0xd8, 0xff, 9, 8, 7, 6])], { type: 'image/jpeg' }), 'intake');
+    const before = await engine.db.outbox.count();
+    const pkg = receive();
+    // The second step is refused on the device (bad hash): the first is not kept either.
+    await expect(
+      engine.mutateAll([
+        { name: 'package.receive', args: pkg },
+        { name: 'package.attachPhoto', args: { id: pkg.id, hash: 'not-a-hash', kind: 'intake' }, blobs: [photo] },
+      ]),
+    ).rejects.toMatchObject({ code: 'invalid_args' });
+    expect(await engine.db.outbox.count()).toBe(before);
+    expect(await engine.db.packages.get(pkg.id)).toBeUndefined();
+    expect(await engine.db.blobs.get(photo.hash)).toBeUndefined();
+
+    const entries = await engine.mutateAll([
+      { name: 'package.receive', args: pkg },
+      { name: 'package.attachPhoto', args: { id: pkg.id, hash: photo.hash, kind: 'intake' }, blobs: [photo] },
+    ]);
+    expect(entries.map((e) => e.id)).toEqual([entries[0]!.id, entries[0]!.id + 1]);
+    expect((await engine.db.blobs.get(photo.hash))?.state).toBe('pending');
+    expect((await packageDetail(engine.db, pkg.id))!.attachments).toHaveLength(1);
+    dev.online = true;
+    await engine.sync();
+    expect(await engine.db.outbox.count()).toBe(0);
+  });
+
   it('recovers from 409 out_of_order by re-sending from the expected id', async () => {
     const dev = new TestDevice(account);
     dev.online = false;

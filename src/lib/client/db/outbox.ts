@@ -73,6 +73,11 @@ export function claimDevice(db: PtpDb, userId: string): Promise<ClientIdentity> 
   );
 }
 
+/** One mutation to queue, with the photos or signature it references. */
+export type MutationStep = {
+  [N in MutationName]: { name: N; args: MutationInput<N>; blobs?: PreparedBlob[] };
+}[MutationName];
+
 /** Runs the mutation optimistically and queues it; a MutationRejection propagates and nothing is queued. */
 export async function enqueueMutation<N extends MutationName>(
   db: PtpDb,
@@ -82,6 +87,21 @@ export async function enqueueMutation<N extends MutationName>(
   blobs: PreparedBlob[] = [],
   now: () => Date = () => new Date(),
 ): Promise<OutboxEntry> {
+  const [entry] = await enqueueMutations(db, actor, [{ name, args, blobs } as MutationStep], now);
+  return entry!;
+}
+
+/**
+ * Queues several mutations as one action, in ONE transaction with consecutive ids: either all
+ * are saved (with their photos) or none is — a package and its intake photo are never split by a
+ * closed tab. A local refusal of any step aborts them all.
+ */
+export async function enqueueMutations(
+  db: PtpDb,
+  actor: DeviceActor,
+  steps: MutationStep[],
+  now: () => Date = () => new Date(),
+): Promise<OutboxEntry[]> {
   return guardQuota(() =>
     db.transaction('rw', db.allTables, async () => {
       const owner = await getMeta<string>(db, OWNER_KEY);
@@ -89,25 +109,30 @@ export async function enqueueMutation<N extends MutationName>(
       const client = await getClient(db, actor.userId);
       if (!client) throw new Error('No sync client on this device; sign in again');
       const lastQueued = (await db.outbox.orderBy('id').last())?.id ?? 0;
-      const entry: OutboxEntry = { id: Math.max(lastQueued, client.lastMutationId) + 1, name, args, clientTime: now().toISOString() };
-      await runMutation(new DexieMutationStore(db), entry, mutationContext(actor, client.clientId, entry));
-      await db.outbox.add(entry);
-      for (const b of blobs) {
-        if (await db.blobs.get(b.hash)) continue; // the same bytes again: one upload
-        const blob: LocalBlob = {
-          hash: b.hash,
-          data: b.data,
-          contentType: b.contentType || 'application/octet-stream',
-          kind: b.kind,
-          size: b.data.size,
-          state: 'pending',
-          attempts: 0,
-          nextAttemptAt: 0,
-          createdAt: entry.clientTime,
-        };
-        await db.blobs.add(blob);
+      let nextId = Math.max(lastQueued, client.lastMutationId) + 1;
+      const entries: OutboxEntry[] = [];
+      for (const step of steps) {
+        const entry: OutboxEntry = { id: nextId++, name: step.name, args: step.args, clientTime: now().toISOString() };
+        await runMutation(new DexieMutationStore(db), entry, mutationContext(actor, client.clientId, entry));
+        await db.outbox.add(entry);
+        for (const b of step.blobs ?? []) {
+          if (await db.blobs.get(b.hash)) continue; // the same bytes again: one upload
+          const blob: LocalBlob = {
+            hash: b.hash,
+            data: b.data,
+            contentType: b.contentType || 'application/octet-stream',
+            kind: b.kind,
+            size: b.data.size,
+            state: 'pending',
+            attempts: 0,
+            nextAttemptAt: 0,
+            createdAt: entry.clientTime,
+          };
+          await db.blobs.add(blob);
+        }
+        entries.push(entry);
       }
-      return entry;
+      return entries;
     }),
   );
 }

@@ -7,7 +7,16 @@ import type { MutationInput, MutationName } from '../../domain/sync/mutations';
 import { PROTOCOL_VERSION, pullResponse, pushResponse, SCHEMA_VERSION } from '../../domain/sync/protocol';
 import type { PatchOp } from '../../domain/sync/protocol';
 import { getMeta, COOKIE_KEY, setMeta, type ClientIdentity } from '../db/meta';
-import { claimDevice, enqueueMutation, readOutbox, renumberOutbox, type DeviceActor, type PreparedBlob } from '../db/outbox';
+import {
+  claimDevice,
+  enqueueMutation,
+  enqueueMutations,
+  readOutbox,
+  renumberOutbox,
+  type DeviceActor,
+  type MutationStep,
+  type PreparedBlob,
+} from '../db/outbox';
 import { applyPull, type RebaseOutcome } from '../db/rebase';
 import { recordRejections } from '../db/rejections';
 import type { OutboxEntry, PtpDb, Rejection } from '../db/schema';
@@ -137,6 +146,13 @@ export class SyncEngine {
     const entry = await enqueueMutation(this.db, this.actor, name, args, blobs);
     this.requestSync();
     return entry;
+  }
+
+  /** Several mutations as one action: all queued in one transaction, or none (see enqueueMutations). */
+  async mutateAll(steps: MutationStep[]): Promise<OutboxEntry[]> {
+    const entries = await enqueueMutations(this.db, this.actor, steps);
+    this.requestSync();
+    return entries;
   }
 
   /** Whether signing out would lose anything (the sign-out confirmation asks first). */
