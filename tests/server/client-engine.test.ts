@@ -307,6 +307,35 @@ describe('client sync engine against the server', () => {
     await engine.sync();
   });
 
+  it('when the network returns, a photo that failed for want of it uploads at once, not after its backoff', async () => {
+    const dev = new TestDevice(account);
+    const engine = await dev.engine();
+    const pkg = receive();
+    const photo = await prepareBlob(
+      new Blob([new Uint8Array([0xff, 0xd8, 0xff, 4, 4, 4, Math.random() * 255])], { type: 'image/jpeg' }),
+      'intake',
+    );
+    await engine.mutateAll([
+      { name: 'package.receive', args: pkg },
+      { name: 'package.attachPhoto', args: { id: pkg.id, hash: photo.hash, kind: 'intake' }, blobs: [photo] },
+    ]);
+    // The push gets through, then the connection drops during the photo's upload.
+    const handle = dev.blobs.handle.bind(dev.blobs);
+    dev.blobs.handle = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await engine.sync();
+    const waiting = await engine.db.blobs.get(photo.hash);
+    expect(waiting).toMatchObject({ state: 'pending', networkFailure: true });
+    expect(waiting!.nextAttemptAt).toBeGreaterThan(dev.clock);
+
+    dev.blobs.handle = handle;
+    await engine.sync(); // a plain sync still respects the backoff
+    expect((await engine.db.blobs.get(photo.hash))!.state).toBe('pending');
+    await engine.networkReturned(); // what the browser's online event does
+    expect((await engine.db.blobs.get(photo.hash))!.state).toBe('uploaded');
+  });
+
   it('a failed upload is retried later without a new local write, and the bytes go only after the server confirmed', async () => {
     const dev = new TestDevice(account);
     const engine = await dev.engine();

@@ -33,7 +33,7 @@ export function markUploaded(db: PtpDb, hash: string): Promise<void> {
 }
 
 /** The attempt failed: the same local record waits for its next try (never a new local write). */
-export async function markFailed(db: PtpDb, hash: string, error: string, retryAt: number) {
+export async function markFailed(db: PtpDb, hash: string, error: string, retryAt: number, networkFailure = false) {
   await db.blobs
     .where('hash')
     .equals(hash)
@@ -42,6 +42,18 @@ export async function markFailed(db: PtpDb, hash: string, error: string, retryAt
       b.attempts += 1;
       b.nextAttemptAt = retryAt;
       b.lastError = error;
+      b.networkFailure = networkFailure;
+    });
+}
+
+/** The network is back: uploads that failed only for want of it are due now, not after their backoff. */
+export async function retryNetworkFailuresNow(db: PtpDb): Promise<number> {
+  return db.blobs
+    .where('state')
+    .equals('pending')
+    .filter((b) => b.networkFailure === true)
+    .modify((b) => {
+      b.nextAttemptAt = 0;
     });
 }
 

@@ -77,6 +77,8 @@ export interface LocalBlob {
   nextAttemptAt: number;
   bytesSent?: number;
   lastError?: string;
+  /** The last attempt failed for want of a network (not a refusal): retried as soon as it returns. */
+  networkFailure?: boolean;
   createdAt: string;
 }
 

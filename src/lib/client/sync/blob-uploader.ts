@@ -47,7 +47,7 @@ export class BlobUploader {
         // photo stays on the device and its error is visible.
         const permanent = err.kind === 'refused';
         const delay = backoffDelay(blob.attempts + 1, { baseMs: 2_000, maxMs: permanent ? 600_000 : 60_000, random: this.random });
-        await markFailed(this.db, blob.hash, `${err.status || ''} ${err.message}`.trim(), this.now() + delay);
+        await markFailed(this.db, blob.hash, `${err.status || ''} ${err.message}`.trim(), this.now() + delay, err.kind === 'network');
         result.failed++;
         if (err.kind === 'signed_out' || err.kind === 'facility_mismatch' || err.kind === 'update_required') {
           result.stoppedBy = err;

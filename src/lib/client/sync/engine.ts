@@ -17,6 +17,7 @@ import {
   type MutationStep,
   type PreparedBlob,
 } from '../db/outbox';
+import { retryNetworkFailuresNow } from '../db/blobs';
 import { applyPull, type RebaseOutcome } from '../db/rebase';
 import { recordRejections } from '../db/rejections';
 import type { OutboxEntry, PtpDb, Rejection } from '../db/schema';
@@ -192,20 +193,27 @@ export class SyncEngine {
     this.requestSync();
   }
 
+  /** The device is online again: photos that failed only for want of a network go now. */
+  async networkReturned(): Promise<void> {
+    await retryNetworkFailuresNow(this.db);
+    await this.sync();
+  }
+
   /** Installs the triggers: online, focus, visibility, the service worker's SYNC message, a timer. */
   start() {
     if (this.detach || typeof window === 'undefined') return;
     const kick = () => this.requestSync();
+    const onOnline = () => void this.networkReturned();
     const onVisible = () => document.visibilityState === 'visible' && kick();
     const onOffline = () => this.setStatus({ state: 'offline', message: MESSAGES.offline });
     const onMessage = (e: MessageEvent) => (e.data as { type?: string } | null)?.type === 'SYNC' && kick();
-    window.addEventListener('online', kick);
+    window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOffline);
     window.addEventListener('focus', kick);
     document.addEventListener('visibilitychange', onVisible);
     navigator.serviceWorker?.addEventListener('message', onMessage);
     this.detach = () => {
-      window.removeEventListener('online', kick);
+      window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('focus', kick);
       document.removeEventListener('visibilitychange', onVisible);
