@@ -29,6 +29,7 @@ import { createApp } from '../sync-server/src/app.ts';
 import { buildDeps } from '../sync-server/src/deps.ts';
 import { loadEnv } from '../sync-server/src/env.ts';
 import { LogMailer } from '../sync-server/src/mail/mailer.ts';
+import { chromiumLaunchOptions } from '../tests/chromium.ts';
 import { createScratchDatabase, signupBody } from '../tests/server/harness.ts';
 import type { QueryCase, QueryResult } from './pull-indexeddb.page.ts';
 
@@ -100,19 +101,7 @@ const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; p
 });
 const base = `http://127.0.0.1:${port}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 
 try {
   // ---- an account and its facility, then the packages ---------------------------------------------

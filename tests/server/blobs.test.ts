@@ -1,12 +1,12 @@
 // sync-protocol.md "Blobs": upload by hash, server-side processing, facility-scoped storage,
 // presigned reads. Images are made with sharp in the test.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrgbProfile, processImage } from '../../sync-server/src/blobs/process-image.ts';
 import { LocalBlobStorage } from '../../sync-server/src/blobs/storage.ts';
 import { loadEnv } from '../../sync-server/src/env.ts';
-import { ORIGIN, TestClient, signUp, startTestApp, type TestApp } from './harness.ts';
+import { ORIGIN, TestClient, joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, applyPatch, mutation, receiveArgs, rowsOf } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -227,21 +227,7 @@ describe('tenancy and roles', () => {
   });
 
   it('a viewer may look at photos but not upload them', async () => {
-    const inv = await a.client.post('/api/invitations', {
-      email: `viewer-${randomUUID()}@example.test`,
-      role: 'viewer',
-      facilityId: a.facilityId,
-    });
-    const viewer = new TestClient(t);
-    expect(
-      (
-        await viewer.post(`/api/invitations/${inv.json.token}/accept`, {
-          name: 'Vera Viewer',
-          password: 'viewer password 1',
-          ageConfirmed: true,
-        })
-      ).status,
-    ).toBe(200);
+    const { client: viewer } = await joinAs(t, a, 'viewer');
     const img = await jpeg();
     await put(a.client, img);
     expect((await viewer.get(`/api/sync/blobs/${sha(img)}`)).status).toBe(302);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
+import { joinAs, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
 import { Device, applyPatch, mutation, receiveArgs, rowsOf } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -239,21 +239,7 @@ describe('push', () => {
   });
 
   it('enforces the role table: a courier may deliver but not receive', async () => {
-    const inv = await admin.client.post('/api/invitations', {
-      email: `courier-${Date.now()}@example.test`,
-      role: 'courier',
-      facilityId: admin.facilityId,
-    });
-    const courier = new TestClient(t);
-    expect(
-      (
-        await courier.post(`/api/invitations/${inv.json.token}/accept`, {
-          name: 'Casey Courier',
-          password: 'courier password 1',
-          ageConfirmed: true,
-        })
-      ).status,
-    ).toBe(200);
+    const { client: courier } = await joinAs(t, admin, 'courier');
     const p = receiveArgs();
     await device().push([mutation(1, 'package.receive', p)]);
     const d = new Device(courier, admin.facilityId);
