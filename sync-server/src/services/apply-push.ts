@@ -42,11 +42,13 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
 
     const done = req.mutations.filter((m) => m.id <= last);
     const todo = req.mutations.filter((m) => m.id > last);
-    // Ids must continue the client's sequence without a gap; otherwise nothing is applied.
+    // Ids must continue the client's sequence without a gap; otherwise nothing is applied and
+    // `expected` is where the client must resend from: the server's lastMutationId + 1.
     todo.forEach((m, i) => {
-      const expected = last + 1 + i;
-      if (m.id !== expected) {
-        throw new AppError(409, 'out_of_order', `Mutation ${m.id} arrived where ${expected} was expected`, { expected });
+      if (m.id !== last + 1 + i) {
+        throw new AppError(409, 'out_of_order', `Mutation ${m.id} arrived where ${last + 1 + i} was expected; nothing was applied`, {
+          expected: last + 1,
+        });
       }
     });
 
