@@ -504,6 +504,13 @@ describe('client sync engine against the server', () => {
     expect((await listPackages(engine.db, { search: suffix })).map((p) => p.id)).toContain(one.id);
     expect((await listPackages(engine.db, { search: 'GRACE h' })).length).toBeGreaterThan(0);
     expect((await listPackages(engine.db, { status: 'returned' })).every((p) => p.status === 'returned')).toBe(true);
+    // A status and a name prefix together: exactly the packages matching both.
+    const both = await listPackages(engine.db, { status: 'received', search: 'grace' });
+    const expected = [...server.values()].filter(
+      (p) => p.status === 'received' && !p.deletedAt && String(p.recipientName).toLowerCase().startsWith('grace'),
+    );
+    expect(both.length).toBeGreaterThan(0);
+    expect(new Set(both.map((p) => p.id))).toEqual(new Set(expected.map((p) => p.id)));
   });
 
   it('another user of the facility cannot take over a device holding unsynced changes', async () => {

@@ -30,10 +30,13 @@ export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promi
       : db.packages.orderBy('receivedAt').reverse();
     return rows.filter(live).limit(limit).toArray();
   }
-  const byName = db.packages
-    .where('recipientNameLower')
-    .startsWith(q.toLowerCase())
-    .filter((p) => live(p) && statusOk(p))
+  const prefix = q.toLowerCase();
+  const byName = (
+    status
+      ? db.packages.where('[status+recipientNameLower]').between([status, prefix], [status, prefix + '\uffff'])
+      : db.packages.where('recipientNameLower').startsWith(prefix)
+  )
+    .filter(live)
     .limit(limit)
     .toArray();
   const tracking = normalizeTracking(q);

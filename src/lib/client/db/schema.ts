@@ -134,6 +134,10 @@ export class PtpDb extends Dexie {
       meta: 'key',
       rejections: '[clientId+id], at',
     });
+    // v2: the list's combined search (a status and a recipient-name prefix) as one index range.
+    this.version(2).stores({
+      packages: 'id, status, recipientNameLower, trackingReversed, receivedAt, [status+receivedAt], [status+recipientNameLower]',
+    });
   }
 
   rowTable<T extends SyncedTable>(table: T): Table<LocalRowOf[T], string> {
