@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../sync-server/src/context.ts';
 import { addMembership } from '../sync-server/src/repositories/facilities.ts';
 import { findUserByEmail } from '../sync-server/src/repositories/users.ts';
-import { nextVersion } from '../sync-server/src/repositories/versions.ts';
+import { takeVersion } from '../sync-server/src/repositories/sync.ts';
 import { createFacility } from '../sync-server/src/services/create-facility.ts';
 import { resolveActor } from '../sync-server/src/services/resolve-actor.ts';
 import { signUp } from '../sync-server/src/services/sign-up.ts';
@@ -49,7 +49,7 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; password: s
 
 async function seedFacility(deps: Deps, facilityId: string, n: number) {
   await deps.db.withFacility(facilityId, async (tx) => {
-    const version = await nextVersion(tx, facilityId);
+    const version = await takeVersion(tx, facilityId);
     const departments = ['Engineering', 'Finance', 'People Operations'].map((name) => ({ id: randomUUID(), facilityId, name, version }));
     await tx.department.createMany({ data: departments });
     const locations = [

@@ -1,7 +1,7 @@
 // createApp(): the whole HTTP API as one Hono app, built from its dependencies (tests build their
 // own and call it in-process with app.request). main.ts adds static files and listens.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './context.ts';
@@ -19,11 +19,13 @@ import { syncRoutes } from './routes/sync.ts';
 /** JSON bodies above this are refused with 413 before they are parsed. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
+/** Blob uploads carry image bytes with their own size limit (routes/blobs.ts), not JSON. */
+const isBlobUpload = (c: Context) => c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/');
+
 /** http-api.md: "All bodies are JSON" (blob uploads aside); anything else is 415, not a guess. */
 const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
   const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
-  const isBlob = c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/');
-  if (hasBody && !isBlob && !/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+  if (hasBody && !isBlobUpload(c) && !/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
     throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json');
   }
   await next();
@@ -44,7 +46,7 @@ export function createApp(deps: Deps) {
       throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${JSON_BODY_LIMIT} bytes`);
     },
   });
-  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/') ? next() : jsonLimit(c, next)));
+  app.use('/api/*', (c, next) => (isBlobUpload(c) ? next() : jsonLimit(c, next)));
   app.use('/api/*', jsonBodiesOnly);
   app.use('/api/*', sameOriginOnly(deps.env.PUBLIC_ORIGIN));
   app.use('/api/*', loadSession);

@@ -165,25 +165,19 @@ export async function takeVersion(tx: Tx, facilityId: string): Promise<number> {
   return rows[0].v;
 }
 
-export async function loadPackages(tx: Tx, facilityId: string, ids: string[]): Promise<PackageRow[]> {
+/** Rows of the facility by id, soft-deleted ones included, in their wire shape. */
+async function loadRows<R>(tx: Tx, table: 'packages' | 'recipients', facilityId: string, ids: string[]): Promise<R[]> {
   if (!ids.length) return [];
   const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
-    `SELECT to_jsonb(p) - 'facilityId' - 'createdAt' AS row FROM packages p WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
+    `SELECT to_jsonb(x) - 'facilityId' - 'createdAt' AS row FROM ${table} x WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
     facilityId,
     ids,
   );
-  return rows.map((r) => toWireRow('packages', r.row) as unknown as PackageRow);
+  return rows.map((r) => toWireRow(table, r.row) as unknown as R);
 }
 
-export async function loadRecipients(tx: Tx, facilityId: string, ids: string[]): Promise<RecipientRow[]> {
-  if (!ids.length) return [];
-  const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
-    `SELECT to_jsonb(r) - 'facilityId' - 'createdAt' AS row FROM recipients r WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
-    facilityId,
-    ids,
-  );
-  return rows.map((r) => toWireRow('recipients', r.row) as unknown as RecipientRow);
-}
+export const loadPackages = (tx: Tx, facilityId: string, ids: string[]) => loadRows<PackageRow>(tx, 'packages', facilityId, ids);
+export const loadRecipients = (tx: Tx, facilityId: string, ids: string[]) => loadRows<RecipientRow>(tx, 'recipients', facilityId, ids);
 
 /** Ids among `ids` that some facility already uses (client-made UUIDs must not collide across tenants). */
 export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients' | 'sync_clients', ids: string[]): Promise<Set<string>> {
@@ -251,7 +245,7 @@ export async function loadRejections(tx: Tx, facilityId: string, clientId: strin
 // Pull
 
 /** Synced tables in pull order; the index is part of the cookie's position. */
-export const PULL_TABLES: readonly { table: SyncedTable; sql: string; deletedRowOnly?: boolean }[] = [
+export const PULL_TABLES: readonly { table: SyncedTable; sql: string }[] = [
   { table: 'departments', sql: 'departments' },
   { table: 'locations', sql: 'locations' },
   { table: 'recipients', sql: 'recipients' },

@@ -58,6 +58,6 @@ const teamRoute = createRoute({
 });
 
 export const facilityRoutes = router()
-  .openapi(facilityRoute, async (c) => c.json(await getFacility(c.get('deps'), await actorOf(c)), 200))
+  .openapi(facilityRoute, async (c) => c.json(getFacility(await actorOf(c)), 200))
   .openapi(createRouteDef, async (c) => c.json(await createFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 201))
   .openapi(teamRoute, async (c) => c.json(await listTeam(c.get('deps'), await actorOf(c)), 200));

@@ -1,13 +1,8 @@
-import type { Deps } from '../context.ts';
-import { notFound } from '../http/errors.ts';
-import { findMembership } from '../repositories/facilities.ts';
 import type { Actor } from './resolve-actor.ts';
 
 /** The active facility as its members see it. */
-export async function getFacility(deps: Deps, actor: Actor) {
-  const m = await findMembership(deps.db.prisma, actor.user.id, actor.facilityId);
-  if (!m) throw notFound('Facility not found');
-  const f = m.facility;
+export function getFacility(actor: Actor) {
+  const f = actor.facility;
   return {
     id: f.id,
     name: f.name,

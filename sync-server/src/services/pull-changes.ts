@@ -5,7 +5,7 @@
 import type { PatchOp, PullRequest, PullResponse } from '../../../src/lib/domain/sync/protocol.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
-import { PULL_TABLES, readChanges, readLastMutationId, readSyncState, type Position } from '../repositories/sync.ts';
+import { PULL_TABLES, readChanges, readLastMutationId, readSyncState } from '../repositories/sync.ts';
 import type { Actor } from './resolve-actor.ts';
 import { checkSyncRequest } from './sync-guards.ts';
 
@@ -46,7 +46,7 @@ export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pa
       const from: Cookie = restart ? { e: state.epoch, v: 0, t: 0, i: '', s: 1 } : given!;
       const snapshot = Boolean(from.s);
 
-      const rows = await readChanges(tx, req.facilityId, { version: from.v, table: from.t, id: from.i } as Position, pageSize + 1);
+      const rows = await readChanges(tx, req.facilityId, { version: from.v, table: from.t, id: from.i }, pageSize + 1);
       const more = rows.length > pageSize;
       const page = more ? rows.slice(0, pageSize) : rows;
 

@@ -12,6 +12,8 @@ export interface Actor {
   organizationId: string;
   role: Role;
   isOrganizationOwner: boolean;
+  /** The facility as loaded with the membership (no second query for it). */
+  facility: NonNullable<Awaited<ReturnType<typeof findMembership>>>['facility'];
 }
 
 export async function resolveActor(
@@ -28,6 +30,7 @@ export async function resolveActor(
     organizationId: m.facility.organizationId,
     role: m.role,
     isOrganizationOwner: m.isOrganizationOwner,
+    facility: m.facility,
   };
 }
 
