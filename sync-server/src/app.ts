@@ -48,7 +48,7 @@ export function createApp(deps: Deps) {
   });
   app.use('/api/*', (c, next) => (isBlobUpload(c) ? next() : jsonLimit(c, next)));
   app.use('/api/*', jsonBodiesOnly);
-  app.use('/api/*', sameOriginOnly(deps.env.PUBLIC_ORIGIN));
+  app.use('/api/*', sameOriginOnly(deps.env));
   app.use('/api/*', loadSession);
 
   const routes = app

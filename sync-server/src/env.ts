@@ -19,10 +19,31 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().default('./data'),
-  /** The public origin (https://mail.example.com). State-changing requests from other origins are refused. */
-  PUBLIC_ORIGIN: z.string().url().optional(),
+  /**
+   * The public origin (https://mail.example.com): every link the server builds starts with it, and
+   * state-changing requests from any other origin are refused. Required in production; elsewhere
+   * http://localhost:<PORT>.
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .url()
+    .transform((u) => new URL(u).origin)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** How many reverse proxies stand in front of the server: the client address is read that many hops back in X-Forwarded-For. 0: the socket address, the header ignored. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Sentry DSN; unset: no error reporting leaves the server or the app. */
+  SENTRY_DSN: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Secret for signing local blob URLs and other server-side MACs; required in production. */
-  APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
+  APP_SECRET: z
+    .string()
+    .min(32, 'APP_SECRET must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Seeds the demo organization on start when the database has no users. */
   SEED_DEMO: bool,
   /** Sends email through Resend when set; otherwise emails are logged (development). */
@@ -54,7 +75,12 @@ const schema = z.object({
   SYNC_PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(2000),
 });
 
-export type Env = z.infer<typeof schema> & { APP_SECRET: string };
+export type Env = z.infer<typeof schema> & {
+  APP_SECRET: string;
+  PUBLIC_ORIGIN: string;
+  /** True when PUBLIC_ORIGIN was not configured and is this machine's http://localhost:<PORT>. */
+  PUBLIC_ORIGIN_IS_DEFAULT: boolean;
+};
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = schema.safeParse(source);
@@ -70,8 +96,13 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  S3_*: object storage needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or no S3_* at all for local files)\nSee .env.example.',
     );
   }
-  if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
-    throw new Error('Invalid configuration:\n  APP_SECRET: required when NODE_ENV=production\nSee .env.example.');
+  if (env.NODE_ENV === 'production') {
+    // No embedded database, no Host-derived links and no throwaway secret in production.
+    const missing = (['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET'] as const).filter((k) => !env[k]);
+    if (missing.length) {
+      throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}\nSee .env.example.`);
+    }
+    if (env.SEED_DEMO) throw new Error('Invalid configuration:\n  SEED_DEMO: the demo (with its published password) is never seeded in production\nSee .env.example.');
   }
   if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
     throw new Error('Invalid configuration:\n  BCRYPT_COST: must be at least 12 in production\nSee .env.example.');
@@ -79,7 +110,17 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   // Development and tests without a secret: a per-process random one (signed URLs then die with
   // the process, which is what a throwaway secret should do).
   const secret = env.APP_SECRET ?? cryptoRandomSecret();
-  return { ...env, APP_SECRET: secret };
+  const publicOrigin = env.PUBLIC_ORIGIN ?? `http://localhost:${env.PORT}`;
+  return { ...env, APP_SECRET: secret, PUBLIC_ORIGIN: publicOrigin, PUBLIC_ORIGIN_IS_DEFAULT: !env.PUBLIC_ORIGIN };
+}
+
+/**
+ * The demo organization (its password is published in the README) exists only outside production:
+ * on the embedded database by default, or anywhere with SEED_DEMO (never in tests unless asked).
+ */
+export function shouldSeedDemo(env: Pick<Env, 'NODE_ENV' | 'SEED_DEMO'>, embeddedDatabase: boolean): boolean {
+  if (env.NODE_ENV === 'production') return false;
+  return env.SEED_DEMO || (embeddedDatabase && env.NODE_ENV !== 'test');
 }
 
 function cryptoRandomSecret(): string {

@@ -7,7 +7,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { seedDemo } from '../../prisma/seed-demo.ts';
 import { createApp } from './app.ts';
 import { buildDeps } from './deps.ts';
-import { loadEnv } from './env.ts';
+import { loadEnv, shouldSeedDemo } from './env.ts';
 import { startJobs } from './jobs.ts';
 
 let env;
@@ -31,7 +31,7 @@ if (existsSync(path.join(staticRoot, 'index.html'))) {
   console.warn(`No built app in ${staticRoot}; run \`npm run build\`. Serving the API only.`);
 }
 
-if (env.SEED_DEMO || (deps.db.embedded && env.NODE_ENV !== 'test')) {
+if (shouldSeedDemo(env, deps.db.embedded)) {
   const demo = await seedDemo(deps);
   if (demo) {
     console.log(`Demo organization ready. Sign in as ${demo.email} with password ${demo.password}`);
@@ -42,7 +42,7 @@ const stopJobs = startJobs(deps);
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   const where = deps.db.embedded ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'DATABASE_URL';
-  console.log(`PackageTrack Pro listening on http://localhost:${info.port} (${where})`);
+  console.log(`PackageTrack Pro listening on port ${info.port}, serving ${env.PUBLIC_ORIGIN} (${where})`);
 });
 
 const shutdown = async () => {

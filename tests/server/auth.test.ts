@@ -38,7 +38,7 @@ describe('signup', () => {
   it('sets Secure on the cookie when the request is HTTPS', async () => {
     const res = await t.app.request('https://localhost/api/auth/signup', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'https://localhost' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(signupBody()),
     });
     expect(res.status).toBe(201);

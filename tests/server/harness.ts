@@ -57,6 +57,7 @@ export async function startTestApp(overrides: Partial<Record<keyof Env, string>>
     NODE_ENV: 'test',
     BCRYPT_COST: '4',
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    PUBLIC_ORIGIN: ORIGIN,
     DATA_DIR: '',
     BLOB_DIR: blobDir,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),

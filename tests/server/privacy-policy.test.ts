@@ -7,6 +7,8 @@ import { loadEnv } from '../../sync-server/src/env.ts';
 import { TestClient, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
+const PRODUCTION = { APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db.internal/ptp', PUBLIC_ORIGIN: 'https://mail.example.com' };
+
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
@@ -36,7 +38,7 @@ describe('§9 "The Service uses essential cookies for authentication and session
 describe('§7 "Passwords hashed with bcrypt (cost factor 12)"', () => {
   it('defaults to cost 12 and refuses a lower cost in production', () => {
     expect(loadEnv({}).BCRYPT_COST).toBe(12);
-    expect(() => loadEnv({ NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32), BCRYPT_COST: '10' })).toThrow(/BCRYPT_COST/);
+    expect(() => loadEnv({ NODE_ENV: 'production', ...PRODUCTION, BCRYPT_COST: '10' })).toThrow(/BCRYPT_COST/);
   });
 });
 

@@ -73,8 +73,7 @@ const acceptInv = createRoute({
 export const invitationRoutes = router()
   .openapi(createInv, async (c) => {
     const { user } = requireUser(c);
-    const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin;
-    return c.json(await inviteMember(c.get('deps'), user, c.req.valid('json'), origin), 201);
+    return c.json(await inviteMember(c.get('deps'), user, c.req.valid('json')), 201);
   })
   .openapi(listInv, async (c) => c.json(await listInvitations(c.get('deps'), await actorOf(c)), 200))
   .openapi(showInv, async (c) => c.json(await getInvitation(c.get('deps'), c.req.valid('param').token), 200))

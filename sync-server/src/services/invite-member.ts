@@ -17,7 +17,6 @@ export async function inviteMember(
   deps: Deps,
   user: SessionUser,
   input: { email: string; role: Role; facilityId: string },
-  origin: string,
 ) {
   const m = await findMembership(deps.db.prisma, user.id, input.facilityId);
   if (!m) throw notFound('Facility not found');
@@ -38,7 +37,7 @@ export async function inviteMember(
     subject: `${user.name} invited you to ${m.facility.name} on PackageTrack Pro`,
     text:
       `${user.name} invited you to join ${m.facility.name} (${m.facility.organization.name}) as ${ROLE_LABELS[input.role]}.\n\n` +
-      `Accept the invitation: ${origin}/invite/${token}\n\nThe link works for ${INVITATION_TTL_DAYS} days.`,
+      `Accept the invitation: ${deps.env.PUBLIC_ORIGIN}/invite/${token}\n\nThe link works for ${INVITATION_TTL_DAYS} days.`,
   });
   return { id: invitation.id, ...(deps.mailer.delivers ? {} : { token }) };
 }
