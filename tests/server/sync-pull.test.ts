@@ -166,7 +166,36 @@ describe('pull', () => {
   it('refuses a cookie it did not issue with 400', async () => {
     const r = await device().pull('not a cookie');
     expect(r.status).toBe(400);
-    expect(r.json.error).toBe('invalid_cookie');
+    expect(r.json.error).toBe('invalid_cursor');
+  });
+
+  it('answers every malformed cursor field with 400 invalid_cursor, never 500', async () => {
+    const d = device();
+    const { cookie } = await d.pullAll();
+    const good = JSON.parse(Buffer.from(cookie, 'base64url').toString());
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const bad: unknown[] = [
+      { ...good, i: 'not-a-uuid' },
+      { ...good, i: "'; DROP TABLE packages; --" },
+      { ...good, e: 'epoch' },
+      { ...good, v: -1 },
+      { ...good, v: 1.5 },
+      { ...good, v: 2 ** 40 },
+      { ...good, t: 99 },
+      { ...good, t: -1 },
+      { ...good, s: 2 },
+      { ...good, extra: true },
+      { e: good.e },
+      [],
+      null,
+      'text',
+    ];
+    for (const b of bad) {
+      const r = await d.pull(enc(b));
+      expect(r.status, JSON.stringify(b)).toBe(400);
+      expect(r.json.error).toBe('invalid_cursor');
+    }
+    expect((await d.pull(enc(good))).status).toBe(200);
   });
 
   it('(10) rows changed while a device is paging are delivered once, and the device converges', async () => {

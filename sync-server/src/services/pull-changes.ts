@@ -2,32 +2,47 @@
 // in pages ordered by (version, table, id), with lastMutationId read in the same snapshot.
 // A cookie from another database epoch, from before the tombstone horizon, or from a version the
 // database has not reached ("servers don't go back in time") starts over: `clear` + full snapshot.
+import { z } from 'zod';
 import type { PatchOp, PullRequest, PullResponse } from '../../../src/lib/domain/sync/protocol.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { PULL_TABLES, readChanges, readLastMutationId, readSyncState } from '../repositories/sync.ts';
 import type { Actor } from './resolve-actor.ts';
+
+/** Versions are Postgres integers. */
+const MAX_VERSION = 2_147_483_647;
 import { checkSyncRequest } from './sync-guards.ts';
 
-/** Where a client is: a database epoch and a position; `s` marks a snapshot still being sent. */
-interface Cookie {
-  e: string;
-  v: number;
-  t: number;
-  i: string;
-  s?: 1;
-}
+/**
+ * Where a client is: a database epoch, a position (version, table index, row id) and `s` while a
+ * snapshot is still being sent. Everything in a cookie came from a client, so it is validated as
+ * strictly as any other input: a malformed one is 400 `invalid_cursor`, never a query error.
+ */
+const cookieSchema = z.strictObject({
+  e: z.string().uuid(),
+  v: z.number().int().min(0).max(MAX_VERSION),
+  t: z
+    .number()
+    .int()
+    .min(0)
+    .max(PULL_TABLES.length),
+  i: z.union([z.literal(''), z.string().uuid()]),
+  s: z.literal(1).optional(),
+});
+type Cookie = z.infer<typeof cookieSchema>;
 
 const encode = (c: Cookie) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
 function decode(raw: string): Cookie {
+  let json: unknown;
   try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cookie;
-    if (typeof c.e === 'string' && Number.isInteger(c.v) && c.v >= 0 && Number.isInteger(c.t) && typeof c.i === 'string') return c;
+    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    json = undefined;
   }
-  throw new AppError(400, 'invalid_cookie', 'The sync cookie is not one this server issued');
+  const parsed = cookieSchema.safeParse(json);
+  if (!parsed.success) throw new AppError(400, 'invalid_cursor', 'The sync cookie is not one this server issued');
+  return parsed.data;
 }
 
 export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pageSize: number): Promise<PullResponse> {

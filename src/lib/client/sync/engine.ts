@@ -369,7 +369,7 @@ export class SyncEngine {
         return;
       } catch (e) {
         // A cookie this server does not know (another deployment): start over from a full snapshot.
-        if (attempt === 0 && e instanceof SyncHttpError && e.code === 'invalid_cookie') {
+        if (attempt === 0 && e instanceof SyncHttpError && (e.code === 'invalid_cursor' || e.code === 'invalid_cookie')) {
           cookie = null;
           await setMeta(this.db, COOKIE_KEY, null);
           continue;
