@@ -36,7 +36,7 @@ export async function buildDeps(env: Env, overrides: { mailer?: Mailer; blobs?: 
     db,
     mailer,
     lucia: createLucia(db.prisma),
-    rateLimits: createRateLimits(env.AUTH_RATE_LIMIT_PER_MINUTE),
+    rateLimits: createRateLimits(env, db.pool),
     blobs: overrides.blobs ?? buildBlobStorage(env),
   };
 }

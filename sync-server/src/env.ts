@@ -49,8 +49,18 @@ const schema = z.object({
   /** Sends email through Resend when set; otherwise emails are logged (development). */
   RESEND_API_KEY: z.string().optional(),
   MAIL_FROM: z.string().default('PackageTrack Pro <no-reply@packagetrack.local>'),
-  /** Per-route auth rate limit (requests per minute per IP). */
+  /** Per-route auth rate limit (requests per minute per client address). */
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Sign-in and password-reset attempts per account (email) per minute, from any address. */
+  AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Quotas on signed-in work (anyone can sign up and become an admin). */
+  QUOTA_PUSHES_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(120),
+  QUOTA_PUSHES_PER_MINUTE_PER_FACILITY: z.coerce.number().int().min(1).default(600),
+  /** Rejected mutations kept per device for it to learn why (the oldest go first). */
+  QUOTA_REJECTIONS_KEPT_PER_CLIENT: z.coerce.number().int().min(1).default(500),
+  QUOTA_CONCURRENT_UPLOADS_PER_USER: z.coerce.number().int().min(1).default(4),
+  QUOTA_UPLOAD_MB_PER_DAY: z.coerce.number().int().min(1).max(2_000_000).default(2048),
+  QUOTA_INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).default(30),
   /** bcrypt cost; 12 in every real deployment (privacy policy §7). */
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   STATIC_DIR: z.string().default('./build'),
@@ -100,9 +110,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     // No embedded database, no Host-derived links and no throwaway secret in production.
     const missing = (['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET'] as const).filter((k) => !env[k]);
     if (missing.length) {
-      throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}\nSee .env.example.`);
+      throw new Error(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}\nSee .env.example.`,
+      );
     }
-    if (env.SEED_DEMO) throw new Error('Invalid configuration:\n  SEED_DEMO: the demo (with its published password) is never seeded in production\nSee .env.example.');
+    if (env.SEED_DEMO)
+      throw new Error(
+        'Invalid configuration:\n  SEED_DEMO: the demo (with its published password) is never seeded in production\nSee .env.example.',
+      );
   }
   if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
     throw new Error('Invalid configuration:\n  BCRYPT_COST: must be at least 12 in production\nSee .env.example.');

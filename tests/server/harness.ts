@@ -56,7 +56,13 @@ export async function startTestApp(overrides: Partial<Record<keyof Env, string>>
   const env = loadEnv({
     NODE_ENV: 'test',
     BCRYPT_COST: '4',
+    // Limits and quotas out of the way of functional tests; their own tests set them low.
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: '10000',
+    QUOTA_PUSHES_PER_MINUTE_PER_USER: '100000',
+    QUOTA_PUSHES_PER_MINUTE_PER_FACILITY: '100000',
+    QUOTA_INVITATIONS_PER_HOUR: '10000',
+    QUOTA_CONCURRENT_UPLOADS_PER_USER: '100',
     PUBLIC_ORIGIN: ORIGIN,
     DATA_DIR: '',
     BLOB_DIR: blobDir,

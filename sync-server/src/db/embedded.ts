@@ -1,28 +1,40 @@
 // The embedded database: PGlite (Postgres compiled to WebAssembly) kept under the data directory,
-// served over the Postgres wire protocol on a loopback port so Prisma's pg adapter and the
-// migration engine talk to it exactly as they talk to a real Postgres.
-import { mkdir } from 'node:fs/promises';
+// served over the Postgres wire protocol so Prisma's pg adapter and the migration engine talk to it
+// exactly as they talk to a real Postgres. PGlite has no authentication and its one user is a
+// superuser, so it listens on no TCP port at all: only on a Unix socket inside a fresh directory
+// that only this user may enter (mode 0700), removed when the database closes.
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The directory holding the socket (for tests of its permissions). */
+  socketDir: string;
   close(): Promise<void>;
 }
+
+/** libpq's socket name for a port: pg connects to `<host dir>/.s.PGSQL.<port>`. */
+const SOCKET_PORT = 5432;
 
 export async function startEmbeddedDatabase(dataDir: string | undefined): Promise<EmbeddedDatabase> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const socketDir = await mkdtemp(path.join(os.tmpdir(), 'ptp-pglite-'));
+  await chmod(socketDir, 0o700);
   // PGlite is one session: connections share it, so the app keeps a single connection to it
   // (see the pool size in db/index.ts) and transactions never interleave.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  const server = new PGLiteSocketServer({ db, path: path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), maxConnections: 4 });
   await server.start();
-  const conn = server.getServerConn();
   return {
-    url: `postgresql://postgres@${conn}/postgres?sslmode=disable`,
+    url: `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}&sslmode=disable`,
+    socketDir,
     async close() {
       await server.stop();
       await db.close();
+      await rm(socketDir, { recursive: true, force: true });
     },
   };
 }

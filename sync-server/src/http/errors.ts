@@ -30,6 +30,8 @@ export function invalidInput(error: ZodError): AppError {
 
 export function errorResponse(c: Context, err: unknown) {
   if (err instanceof AppError) {
+    // RFC 9110 §10.2.3: a 429 says when to come back.
+    if (typeof err.extra.retryAfterSeconds === 'number') c.header('Retry-After', String(err.extra.retryAfterSeconds));
     return c.json({ error: err.code, message: err.message, ...err.extra }, err.status);
   }
   if (err instanceof ZodError) return errorResponse(c, invalidInput(err));

@@ -1,31 +1,82 @@
-// Rate limits on every authentication route (privacy policy §7), per client address, with
-// rate-limiter-flexible. Failed logins are also counted per email, known or not, so the lockout
-// answers the same for an address that has no account (no account enumeration).
+// Rate limits and quotas (privacy policy §7 "Rate limiting on authentication endpoints"; issue:
+// production hardening 2 and 3). Every counter lives in Postgres (rate-limiter-flexible's Postgres
+// store over the app's pool), so several server processes behind a load balancer share them and
+// nothing is kept in process memory. Auth routes count per client address and per account; signed-in
+// work counts per user and per facility, because anyone can sign up and become an admin.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from '../../../src/lib/domain/account.ts';
+import type { AppEnv } from '../context.ts';
+import type { Env } from '../env.ts';
 import { AppError } from './errors.ts';
 
 export interface RateLimits {
-  auth: RateLimiterMemory;
+  /** Requests to one auth route from one client address, per minute. */
+  auth: RateLimiterAbstract;
+  /** Sign-in and reset attempts for one account (email), per minute, whatever the address. */
+  account: RateLimiterAbstract;
   /** Failed logins of addresses without an account, mirroring the users table's lockout. */
-  unknownEmailFailures: RateLimiterMemory;
+  unknownEmailFailures: RateLimiterAbstract;
+  /** Pushes per user per minute, and per facility per minute. */
+  pushesPerUser: RateLimiterAbstract;
+  pushesPerFacility: RateLimiterAbstract;
+  /** Invitations sent from one facility per hour. */
+  invitationsPerFacility: RateLimiterAbstract;
+  /** Uploads one user has in flight (a slot is given back when the upload ends; lost slots expire). */
+  uploadsInFlight: RateLimiterAbstract;
+  /** KiB of uploads one facility may store per day. */
+  uploadKibPerFacility: RateLimiterAbstract;
 }
 
-export function createRateLimits(perMinute: number): RateLimits {
+export function createRateLimits(env: Env, pool: pg.Pool): RateLimits {
+  // The store names its statements; the embedded database is one session shared by every
+  // connection, where a reconnected client would prepare a name that already exists. Unnamed
+  // statements work the same everywhere.
+  const storeClient = { query: (q: pg.QueryConfig) => pool.query({ text: q.text, values: q.values }) };
+  const limiter = (keyPrefix: string, points: number, duration: number, { cacheRefusals = true } = {}) =>
+    new RateLimiterPostgres({
+      // Once the store has said a key has used up its budget, this process refuses it until the
+      // window ends without asking again: a flood then costs no database round trip. (A cache of
+      // the store's answer, not state: a fresh process simply asks the store.)
+      inMemoryBlockOnConsumed: cacheRefusals ? points : 0,
+      storeClient,
+      storeType: 'pool',
+      tableName: 'rate_limits',
+      tableCreated: true, // by the migration, so the app role needs no DDL rights
+      clearExpiredByTimeout: false, // expired keys are reused in place; the jobs sweep the rest
+      keyPrefix,
+      points,
+      duration,
+    });
   return {
-    auth: new RateLimiterMemory({ keyPrefix: 'auth', points: perMinute, duration: 60 }),
-    unknownEmailFailures: new RateLimiterMemory({
-      keyPrefix: 'login-fail',
-      points: MAX_FAILED_LOGINS,
-      duration: LOCKOUT_MINUTES * 60,
-      blockDuration: LOCKOUT_MINUTES * 60,
-    }),
+    auth: limiter('auth', env.AUTH_RATE_LIMIT_PER_MINUTE, 60),
+    account: limiter('account', env.AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE, 60),
+    unknownEmailFailures: limiter('login-fail', MAX_FAILED_LOGINS, LOCKOUT_MINUTES * 60),
+    pushesPerUser: limiter('push-user', env.QUOTA_PUSHES_PER_MINUTE_PER_USER, 60),
+    pushesPerFacility: limiter('push-facility', env.QUOTA_PUSHES_PER_MINUTE_PER_FACILITY, 60),
+    invitationsPerFacility: limiter('invite-facility', env.QUOTA_INVITATIONS_PER_HOUR, 3600),
+    // A slot given back must be usable at once, so refusals are not cached for this one.
+    uploadsInFlight: limiter('uploads-user', env.QUOTA_CONCURRENT_UPLOADS_PER_USER, 120, { cacheRefusals: false }),
+    uploadKibPerFacility: limiter('upload-kib-facility', env.QUOTA_UPLOAD_MB_PER_DAY * 1024, 24 * 3600),
   };
 }
 
-export function clientAddress(c: Context): string {
+/**
+ * The client's address. Behind TRUST_PROXY reverse proxies, each of which appends the address it
+ * received the request from to X-Forwarded-For, the client is that many entries from the right;
+ * anything further left was written by the client and is not believed. With no trusted proxy the
+ * header is ignored: anyone can send it.
+ */
+export function clientAddress(c: Context, trustProxy: number): string {
+  if (trustProxy > 0) {
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (hops.length) return hops[Math.max(0, hops.length - trustProxy)]!;
+  }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -33,18 +84,43 @@ export function clientAddress(c: Context): string {
   }
 }
 
-export function rateLimit(pick: (limits: RateLimits) => RateLimiterMemory, bucket: string): MiddlewareHandler {
+export const tooMany = (retryAfterMs: number, message = 'Too many attempts; wait a minute and try again') =>
+  new AppError(429, 'rate_limited', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+
+/**
+ * Takes `points` from `key`'s budget or throws 429 rate_limited (with the seconds to wait).
+ * A store error (database down) propagates and answers 503 like any other outage.
+ */
+export async function consume(limiter: RateLimiterAbstract, key: string, points = 1, message?: string): Promise<void> {
+  try {
+    await limiter.consume(key, points);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) throw tooMany(e.msBeforeNext, message);
+    throw e;
+  }
+}
+
+/** Per-address limit on a route: `bucket` keeps each route's budget apart. */
+export function rateLimit(pick: (limits: RateLimits) => RateLimiterAbstract, bucket: string): MiddlewareHandler {
   return async (c, next) => {
-    const limits = (c.get('deps') as { rateLimits: RateLimits }).rateLimits;
-    try {
-      await pick(limits).consume(`${bucket}:${clientAddress(c)}`);
-    } catch (e) {
-      if (e instanceof RateLimiterRes) {
-        c.header('Retry-After', String(Math.ceil(e.msBeforeNext / 1000)));
-        throw new AppError(429, 'rate_limited', 'Too many attempts; wait a minute and try again');
-      }
-      throw e;
-    }
+    const deps = c.get('deps') as { rateLimits: RateLimits; env: Env };
+    await consume(pick(deps.rateLimits), `${bucket}:${clientAddress(c, deps.env.TRUST_PROXY)}`);
     await next();
   };
 }
+
+/**
+ * Push quotas, per user and per facility, checked from the session alone before the body is
+ * validated or the membership loaded: a refused push is the cheapest request the server answers.
+ */
+export const pushQuota: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const user = c.get('user');
+  const facilityId = c.get('activeFacilityId');
+  if (user) {
+    const { rateLimits } = c.get('deps');
+    const message = 'Too many pushes; the device retries shortly';
+    await consume(rateLimits.pushesPerUser, user.id, 1, message);
+    if (facilityId) await consume(rateLimits.pushesPerFacility, facilityId, 1, message);
+  }
+  await next();
+};

@@ -1,7 +1,15 @@
 // Sync storage: the only code that reads or writes synced rows in bulk. Every function runs inside a
 // facility-scoped transaction (db.withFacility), so row-level security confines it to that
 // facility, and every query also names the facility explicitly.
-import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow, SyncedTable } from '../../../src/lib/domain/sync/rows.ts';
+import type {
+  AttachmentRow,
+  DepartmentRow,
+  LocationRow,
+  PackageEventRow,
+  PackageRow,
+  RecipientRow,
+  SyncedTable,
+} from '../../../src/lib/domain/sync/rows.ts';
 import type { Tx } from '../db/index.ts';
 
 /** Column name → Postgres type, per synced table (the order of `jsonb_to_recordset` columns). */
@@ -166,7 +174,12 @@ export async function takeVersion(tx: Tx, facilityId: string): Promise<number> {
 }
 
 /** Rows of the facility by id, soft-deleted ones included, in their wire shape. */
-async function loadRows<R>(tx: Tx, table: 'packages' | 'recipients', facilityId: string, ids: string[]): Promise<R[]> {
+async function loadRows<R>(
+  tx: Tx,
+  table: 'packages' | 'recipients' | 'locations' | 'departments',
+  facilityId: string,
+  ids: string[],
+): Promise<R[]> {
   if (!ids.length) return [];
   const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
     `SELECT to_jsonb(x) - 'facilityId' - 'createdAt' AS row FROM ${table} x WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
@@ -178,6 +191,8 @@ async function loadRows<R>(tx: Tx, table: 'packages' | 'recipients', facilityId:
 
 export const loadPackages = (tx: Tx, facilityId: string, ids: string[]) => loadRows<PackageRow>(tx, 'packages', facilityId, ids);
 export const loadRecipients = (tx: Tx, facilityId: string, ids: string[]) => loadRows<RecipientRow>(tx, 'recipients', facilityId, ids);
+export const loadLocations = (tx: Tx, facilityId: string, ids: string[]) => loadRows<LocationRow>(tx, 'locations', facilityId, ids);
+export const loadDepartments = (tx: Tx, facilityId: string, ids: string[]) => loadRows<DepartmentRow>(tx, 'departments', facilityId, ids);
 
 /** Ids among `ids` that some facility already uses (client-made UUIDs must not collide across tenants). */
 export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients' | 'sync_clients', ids: string[]): Promise<Set<string>> {
@@ -212,11 +227,16 @@ export async function writeSyncRows(tx: Tx, facilityId: string, version: number,
   if (w.attachments.length) await tx.$executeRawUnsafe(SQL.attachments, stamp(w.attachments));
 }
 
+/**
+ * Stores why mutations were refused, keeping the newest `keep` per client: a device that lost a
+ * push's answer learns why from them, and a client that sends junk forever cannot grow the table.
+ */
 export async function recordRejections(
   tx: Tx,
   facilityId: string,
   clientId: string,
   rows: { mutationId: number; name: string; code: string; message: string }[],
+  keep: number,
 ) {
   if (!rows.length) return;
   await tx.$executeRawUnsafe(
@@ -227,6 +247,16 @@ export async function recordRejections(
     clientId,
     facilityId,
     JSON.stringify(rows),
+  );
+  await tx.$executeRawUnsafe(
+    `DELETE FROM sync_rejections
+      WHERE "facilityId" = $1::uuid AND "clientId" = $2::uuid
+        AND "mutationId" <= (SELECT "mutationId" FROM sync_rejections
+                              WHERE "facilityId" = $1::uuid AND "clientId" = $2::uuid
+                              ORDER BY "mutationId" DESC OFFSET $3 LIMIT 1)`,
+    facilityId,
+    clientId,
+    keep,
   );
 }
 

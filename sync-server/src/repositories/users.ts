@@ -12,16 +12,29 @@ export function createUser(db: Db, data: { id: string; email: string; name: stri
   return db.user.create({ data: { ...data, ageConfirmedAt: new Date() } });
 }
 
-/** Counts a failed login; at `max` failures the account locks until `lockUntil`. Atomic in SQL. */
-export async function recordFailedLogin(db: Db, userId: string, max: number, lockUntil: Date): Promise<boolean> {
-  const rows = await db.$queryRaw<{ locked: boolean }[]>`
-    UPDATE users
-       SET "failedLoginCount" = CASE WHEN "failedLoginCount" + 1 >= ${max} THEN 0 ELSE "failedLoginCount" + 1 END,
-           "lockedUntil"      = CASE WHEN "failedLoginCount" + 1 >= ${max} THEN ${lockUntil} ELSE "lockedUntil" END
-     WHERE id = ${userId}::uuid
- RETURNING ("lockedUntil" IS NOT NULL AND "lockedUntil" > now()) AS locked`;
-  return rows[0]?.locked ?? false;
+/**
+ * Claims one password check for the account before bcrypt runs, in one atomic UPDATE (the row
+ * lock orders concurrent sign-ins): every check counts as a failure until it succeeds, so however
+ * many arrive at once at most `max` are ever compared per lockout window. The claim that reaches
+ * `max` locks the account until `lockUntil`; a lock that has run out starts the count afresh.
+ * Answers false when the account is locked (nothing is compared then, the right password neither).
+ */
+export async function claimPasswordCheck(db: Db, userId: string, max: number, lockMinutes: number): Promise<boolean> {
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    WITH cur AS (
+      SELECT id, CASE WHEN "lockedUntil" <= now() THEN 0 ELSE "failedLoginCount" END AS n
+        FROM users WHERE id = ${userId}::uuid FOR UPDATE)
+    UPDATE users u
+       SET "failedLoginCount" = cur.n + 1,
+           "lockedUntil" = CASE WHEN cur.n + 1 >= ${max} THEN now() + make_interval(mins => ${lockMinutes}::int)
+                                WHEN u."lockedUntil" <= now() THEN NULL
+                                ELSE u."lockedUntil" END
+      FROM cur
+     WHERE u.id = cur.id AND cur.n < ${max}
+ RETURNING cur.n + 1 AS n`;
+  return rows.length > 0;
 }
 
+/** The right password: the failures counted so far are forgiven. */
 export const clearFailedLogins = (db: Db, userId: string) =>
   db.user.update({ where: { id: userId }, data: { failedLoginCount: 0, lockedUntil: null } });

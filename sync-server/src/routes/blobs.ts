@@ -59,8 +59,8 @@ export const blobRoutes = router()
     // Who is asking comes first: an anonymous request is not worth buffering 15 MiB for (the node
     // adapter drains a body left unread, so the early 401 still reaches the client).
     const actor = await actorOf(c);
-    const bytes = await readBodyLimited(c, c.get('deps').env.BLOB_MAX_BYTES);
-    const r = await uploadBlob(c.get('deps'), actor, c.req.valid('param').sha256, bytes, {
+    const read = () => readBodyLimited(c, c.get('deps').env.BLOB_MAX_BYTES);
+    const r = await uploadBlob(c.get('deps'), actor, c.req.valid('param').sha256, read, {
       signature: c.req.valid('query').kind === 'signature',
     });
     return c.json(r.body as never, r.status);

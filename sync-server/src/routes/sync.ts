@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { pullRequest, pullResponse, pushRequest, pushResponse } from '../../../src/lib/domain/sync/protocol.ts';
 import { actorOf } from '../http/actor.ts';
+import { pushQuota } from '../http/rate-limit.ts';
 import { applyPush } from '../services/apply-push.ts';
 import { pullChanges } from '../services/pull-changes.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
@@ -10,10 +11,11 @@ const push = createRoute({
   path: '/api/sync/push',
   tags: ['sync'],
   description: 'Applies queued mutations exactly once (sync-protocol.md "Push").',
+  middleware: [pushQuota] as const,
   request: jsonBody(pushRequest),
   responses: {
     200: json(pushResponse, 'One result per mutation, in order'),
-    ...errors(400, 401, 403, 404, 409, 413, 426, 503),
+    ...errors(400, 401, 403, 404, 409, 413, 426, 429, 503),
   },
 });
 

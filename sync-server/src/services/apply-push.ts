@@ -5,12 +5,14 @@
 // the new lastMutationId commit together. A domain rejection advances lastMutationId and is stored
 // with its reason; a database failure rolls everything back (503) and the retry re-applies nothing
 // that had committed.
-import { MutationRejection, runMutation } from '../../../src/lib/domain/sync/mutators.ts';
+import { MutationRejection, checkMutation, runMutation } from '../../../src/lib/domain/sync/mutators.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../../src/lib/domain/sync/protocol.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import {
   idsTakenElsewhere,
+  loadDepartments,
+  loadLocations,
   loadPackages,
   loadRecipients,
   loadRejections,
@@ -31,8 +33,11 @@ import { assertWritable, checkSyncRequest } from './sync-guards.ts';
 
 export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Promise<PushResponse> {
   checkSyncRequest(actor, req);
-  await assertWritable(deps, actor);
   const { facilityId, clientId } = req;
+  await assertWritable(deps, actor);
+  // What needs no row (name, role, arguments) is decided before the facility's write lock.
+  const checks = new Map(req.mutations.map((m) => [m.id, checkMutation(m, actor.role)]));
+  const now = new Date().toISOString();
 
   let deletedPackages: string[] = [];
   const response = await deps.db.withFacility(facilityId, async (tx) => {
@@ -62,27 +67,35 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
     for (const m of done) results.set(m.id, { id: m.id, status: 'alreadyProcessed', ...earlier.get(m.id) });
     if (!todo.length) return { lastMutationId: last, results: req.mutations.map((m) => results.get(m.id)!) };
 
-    const version = await takeVersion(tx, facilityId);
-    const refs = referencedIds(todo);
-    const [packages, recipients, takenPackages, takenRecipients, uploaded] = await Promise.all([
+    // Only a batch that may change something takes the facility's version (its row lock orders
+    // every writer of the facility); one refused whole (a viewer's, junk) records why and moves on.
+    const runnable = todo.filter((m) => checks.get(m.id)!.ok);
+    const version = runnable.length ? await takeVersion(tx, facilityId) : null;
+    const refs = referencedIds(runnable);
+    const [packages, recipients, locations, departments, takenPackages, takenRecipients, uploaded] = await Promise.all([
       loadPackages(tx, facilityId, refs.packages),
       loadRecipients(tx, facilityId, refs.recipients),
+      loadLocations(tx, facilityId, refs.locations),
+      loadDepartments(tx, facilityId, refs.departments),
       idsTakenElsewhere(tx, 'packages', refs.packages),
       idsTakenElsewhere(tx, 'recipients', refs.recipients),
       storedBlobHashes(tx, facilityId, refs.hashes),
     ]);
     const local = new Set([...packages, ...recipients].map((r) => r.id));
     const foreignIds = new Set([...takenPackages, ...takenRecipients].filter((id) => !local.has(id)));
-    const store = new BatchStore({ packages, recipients, foreignIds, uploadedHashes: uploaded });
+    const store = new BatchStore({ packages, recipients, locations, departments, foreignIds, uploadedHashes: uploaded });
 
     const rejections: { mutationId: number; name: string; code: string; message: string }[] = [];
     for (const m of todo) {
       try {
+        const checked = checks.get(m.id)!;
+        if (!checked.ok) throw checked.rejection;
         await runMutation(store, m, {
           actor: { id: actor.user.id, role: actor.role },
           clientId,
           mutationId: m.id,
           clientTime: new Date(m.clientTime).toISOString(),
+          now,
           newId,
         });
         store.commit();
@@ -97,11 +110,13 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
 
     const lastMutationId = todo[todo.length - 1]!.id;
     const writes = store.writes();
-    await writeSyncRows(tx, facilityId, version, writes);
-    // Transactional outbox: the notifications commit with the change that causes them and are
-    // sent after commit by the notification worker, never for a rolled-back change.
-    await queueNotifications(tx, facilityId, version, notificationsFor(writes));
-    await recordRejections(tx, facilityId, clientId, rejections);
+    if (version !== null) {
+      await writeSyncRows(tx, facilityId, version, writes);
+      // Transactional outbox: the notifications commit with the change that causes them and are
+      // sent after commit by the notification worker, never for a rolled-back change.
+      await queueNotifications(tx, facilityId, version, notificationsFor(writes));
+    }
+    await recordRejections(tx, facilityId, clientId, rejections, deps.env.QUOTA_REJECTIONS_KEPT_PER_CLIENT);
     await setLastMutationId(tx, facilityId, clientId, lastMutationId);
     deletedPackages = store.deletedPackageIds();
     return { lastMutationId, results: req.mutations.map((m) => results.get(m.id)!) };
@@ -112,10 +127,12 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
   return response;
 }
 
-/** The package and recipient ids and blob hashes a batch may read, to load them in one query each. */
+/** The row ids and blob hashes a batch may read, to load them in one query each. */
 function referencedIds(mutations: PushRequest['mutations']) {
   const packages = new Set<string>();
   const recipients = new Set<string>();
+  const locations = new Set<string>();
+  const departments = new Set<string>();
   const hashes = new Set<string>();
   const str = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v.toLowerCase() : null);
   for (const m of mutations) {
@@ -126,11 +143,23 @@ function referencedIds(mutations: PushRequest['mutations']) {
       const patch = (a.patch ?? {}) as Record<string, unknown>;
       const r = str(a.recipientId) ?? str(patch.recipientId);
       if (r) recipients.add(r);
+      const l = str(a.locationId) ?? str(patch.locationId);
+      if (l) locations.add(l);
       for (const h of [a.hash, a.signatureHash, a.photoHash]) if (typeof h === 'string') hashes.add(h);
     } else if (m.name.startsWith('recipient.')) {
       const id = str(a.id);
       if (id) recipients.add(id);
+      const d = str(a.departmentId);
+      if (d) departments.add(d);
+      const l = str(a.defaultLocationId);
+      if (l) locations.add(l);
     }
   }
-  return { packages: [...packages], recipients: [...recipients], hashes: [...hashes] };
+  return {
+    packages: [...packages],
+    recipients: [...recipients],
+    locations: [...locations],
+    departments: [...departments],
+    hashes: [...hashes],
+  };
 }

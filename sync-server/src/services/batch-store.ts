@@ -3,7 +3,14 @@
 // end in bulk. A rejected mutation's staged writes are dropped (the mutators check before they
 // write, and this store stages per mutation as a second guarantee).
 import type { MutationStore } from '../../../src/lib/domain/sync/mutators.ts';
-import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
+import type {
+  AttachmentRow,
+  DepartmentRow,
+  LocationRow,
+  PackageEventRow,
+  PackageRow,
+  RecipientRow,
+} from '../../../src/lib/domain/sync/rows.ts';
 import type { SyncWrites } from '../repositories/sync.ts';
 
 export class BatchStore implements MutationStore {
@@ -12,6 +19,8 @@ export class BatchStore implements MutationStore {
   /** Ids used by another facility: reads see a row there, so creates are refused. */
   private foreign = new Set<string>();
   private uploaded: Set<string>;
+  private locations = new Map<string, LocationRow>();
+  private departments = new Map<string, DepartmentRow>();
 
   private staged = {
     packages: new Map<string, PackageRow>(),
@@ -26,9 +35,18 @@ export class BatchStore implements MutationStore {
     attachments: new Map<string, AttachmentRow>(),
   };
 
-  constructor(init: { packages: PackageRow[]; recipients: RecipientRow[]; foreignIds: Set<string>; uploadedHashes: Set<string> }) {
+  constructor(init: {
+    packages: PackageRow[];
+    recipients: RecipientRow[];
+    locations?: LocationRow[];
+    departments?: DepartmentRow[];
+    foreignIds: Set<string>;
+    uploadedHashes: Set<string>;
+  }) {
     for (const p of init.packages) this.packages.set(p.id, p);
     for (const r of init.recipients) this.recipients.set(r.id, r);
+    for (const l of init.locations ?? []) this.locations.set(l.id, l);
+    for (const d of init.departments ?? []) this.departments.set(d.id, d);
     this.foreign = init.foreignIds;
     this.uploaded = init.uploadedHashes;
   }
@@ -40,6 +58,13 @@ export class BatchStore implements MutationStore {
   }
   async putPackage(row: PackageRow) {
     this.staged.packages.set(row.id, row);
+  }
+  /** Only this facility's rows were loaded (RLS too): another facility's id reads as absent. */
+  async getLocation(id: string) {
+    return this.locations.get(id);
+  }
+  async getDepartment(id: string) {
+    return this.departments.get(id);
   }
   async getRecipient(id: string) {
     return this.staged.recipients.get(id) ?? this.recipients.get(id) ?? (this.foreign.has(id) ? FOREIGN_RECIPIENT : undefined);

@@ -2,6 +2,7 @@ import { INVITATION_TTL_DAYS } from '../../../src/lib/domain/account.ts';
 import { ROLE_LABELS, type Role } from '../../../src/lib/domain/permissions.ts';
 import type { Deps, SessionUser } from '../context.ts';
 import { notFound } from '../http/errors.ts';
+import { consume } from '../http/rate-limit.ts';
 import { findMembership } from '../repositories/facilities.ts';
 import { createInvitation } from '../repositories/invitations.ts';
 import { newId } from './ids.ts';
@@ -13,14 +14,16 @@ import { hashToken, newToken } from './tokens.ts';
  * only in the email; without a mail provider (development) it is handed back so the inviter can
  * pass the link on.
  */
-export async function inviteMember(
-  deps: Deps,
-  user: SessionUser,
-  input: { email: string; role: Role; facilityId: string },
-) {
+export async function inviteMember(deps: Deps, user: SessionUser, input: { email: string; role: Role; facilityId: string }) {
   const m = await findMembership(deps.db.prisma, user.id, input.facilityId);
   if (!m) throw notFound('Facility not found');
   authorize(m, 'team.invite');
+  await consume(
+    deps.rateLimits.invitationsPerFacility,
+    m.facility.id,
+    1,
+    'This facility has sent many invitations this hour; try again later',
+  );
   const token = newToken();
   const invitation = await createInvitation(deps.db.prisma, {
     id: newId(),

@@ -2,7 +2,8 @@ import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from '../../../src/lib/domain/acco
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { listMemberships } from '../repositories/facilities.ts';
-import { clearFailedLogins, findUserByEmail, recordFailedLogin } from '../repositories/users.ts';
+import { claimPasswordCheck, clearFailedLogins, findUserByEmail } from '../repositories/users.ts';
+import { consume } from '../http/rate-limit.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 
 const invalid = () => new AppError(401, 'invalid_credentials', 'The email or password is not right');
@@ -10,28 +11,33 @@ const locked = () =>
   new AppError(423, 'locked', `Too many failed sign-ins; try again in ${LOCKOUT_MINUTES} minutes or reset your password`);
 
 /**
- * Checks the password (bcrypt, same work whether the email exists or not), locks the account for
- * 15 minutes after 5 failures, and opens a session in the user's first facility.
+ * Checks the password (bcrypt, same work whether the email exists or not) and opens a session in
+ * the user's first facility. Each check is counted before bcrypt runs, atomically, so parallel
+ * guesses cannot outrun the lockout: at most 5 wrong passwords are compared per 15 minutes, and
+ * inside a lock even the right one answers 423. Each account also has its own rate limit beside the
+ * per-address one, so guesses spread over many addresses are slowed too.
  */
 export async function logIn(deps: Deps, email: string, password: string) {
+  await consume(deps.rateLimits.account, `login:${email}`);
   const user = await findUserByEmail(deps.db.prisma, email);
   if (!user) {
-    await burnPasswordCheck(password, deps.env.BCRYPT_COST);
     // Mirror the lockout for addresses without an account so 423 proves nothing.
-    const res = await deps.rateLimits.unknownEmailFailures.get(email);
-    if (res && res.consumedPoints >= MAX_FAILED_LOGINS) throw locked();
-    await deps.rateLimits.unknownEmailFailures.penalty(email, 1);
-    throw invalid();
+    const lockedOut = await consume(deps.rateLimits.unknownEmailFailures, email).then(
+      () => false,
+      (e) => {
+        if (e instanceof AppError && e.status === 429) return true;
+        throw e;
+      },
+    );
+    await burnPasswordCheck(password, deps.env.BCRYPT_COST);
+    throw lockedOut ? locked() : invalid();
   }
-  if (user.lockedUntil && user.lockedUntil > new Date()) {
+  if (!(await claimPasswordCheck(deps.db.prisma, user.id, MAX_FAILED_LOGINS, LOCKOUT_MINUTES))) {
     await burnPasswordCheck(password, deps.env.BCRYPT_COST);
     throw locked();
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await recordFailedLogin(deps.db.prisma, user.id, MAX_FAILED_LOGINS, new Date(Date.now() + LOCKOUT_MINUTES * 60_000));
-    throw invalid();
-  }
-  if (user.failedLoginCount > 0 || user.lockedUntil) await clearFailedLogins(deps.db.prisma, user.id);
+  if (!(await verifyPassword(password, user.passwordHash))) throw invalid();
+  await clearFailedLogins(deps.db.prisma, user.id);
   const memberships = await listMemberships(deps.db.prisma, user.id);
   const first = memberships.find((m) => m.facility.active) ?? memberships[0];
   const session = await deps.lucia.createSession(user.id, { activeFacilityId: first?.facilityId ?? null });

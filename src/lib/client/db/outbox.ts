@@ -143,6 +143,8 @@ export function mutationContext(actor: DeviceActor, clientId: string, entry: Out
     clientId,
     mutationId: entry.id,
     clientTime: entry.clientTime,
+    // On the device the optimistic result is dated by the device; the server re-dates by its clock.
+    now: entry.clientTime,
     newId: () => crypto.randomUUID(),
   };
 }

@@ -40,6 +40,12 @@ export class DexieMutationStore implements MutationStore {
     const existing = await this.db.attachments.where('[packageId+hash+kind]').equals([row.packageId, row.hash, row.kind]).first();
     if (!existing) await this.write('attachments', row);
   }
+  async getLocation(id: string) {
+    return this.db.locations.get(id);
+  }
+  async getDepartment(id: string) {
+    return this.db.departments.get(id);
+  }
   async isBlobUploaded(hash: string) {
     const blob = await this.db.blobs.get(hash);
     if (blob) return blob.state === 'uploaded';

@@ -4,7 +4,8 @@
 import { checkTransition } from '../package-state';
 import { can, type Action, type Role } from '../permissions';
 import { isMutationName, mutationArgs, type MutationArgs, type MutationName } from './mutations';
-import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow } from './rows';
+import { boundDeviceTime } from './device-time';
+import type { AttachmentRow, DepartmentRow, LocationRow, PackageEventRow, PackageRow, RecipientRow } from './rows';
 
 /** A domain refusal: the mutation is answered `rejected` with this stable code. */
 export class MutationRejection extends Error {
@@ -22,6 +23,9 @@ export interface MutationStore {
   putPackage(row: PackageRow): Promise<void>;
   getRecipient(id: string): Promise<RecipientRow | undefined>;
   putRecipient(row: RecipientRow): Promise<void>;
+  /** Rows the mutators only point at (ids in arguments must name a live row of this facility). */
+  getLocation(id: string): Promise<LocationRow | undefined>;
+  getDepartment(id: string): Promise<DepartmentRow | undefined>;
   addEvent(row: PackageEventRow): Promise<void>;
   /** Adds or keeps the attachment with this (packageId, hash, kind). */
   putAttachment(row: AttachmentRow): Promise<void>;
@@ -35,6 +39,11 @@ export interface MutationContext {
   mutationId: number;
   /** When the person did it, on their device (display only; ordering is by server arrival). */
   clientTime: string;
+  /**
+   * When the mutation is applied, by the clock of whoever applies it: the server's when it runs
+   * there authoritatively. Decides everything acted on later (deletedAt), and bounds device times.
+   */
+  now: string;
   newId(): string;
 }
 
@@ -66,6 +75,16 @@ async function checkRecipient(store: MutationStore, recipientId: string | null |
   if (!r || r.deletedAt) throw new MutationRejection('unknown_recipient', 'The recipient is not in this facility’s directory');
 }
 
+/** An id pointing at a location or department must name a live one of this facility. */
+async function checkReference(store: MutationStore, kind: 'location' | 'department', id: string | null | undefined) {
+  if (!id) return;
+  const row = kind === 'location' ? await store.getLocation(id) : await store.getDepartment(id);
+  if (!row || row.deletedAt) throw new MutationRejection('not_found', `The ${kind} does not exist in this facility (or was deleted)`);
+}
+
+/** When the device says the person did it, within a sane window around `ctx.now`. */
+const deviceTime = (ctx: MutationContext, at: string = ctx.clientTime) => boundDeviceTime(at, ctx.now);
+
 function event(ctx: MutationContext, packageId: string, type: string, data: Record<string, unknown> = {}): PackageEventRow {
   return {
     id: ctx.newId(),
@@ -75,7 +94,7 @@ function event(ctx: MutationContext, packageId: string, type: string, data: Reco
     actorId: ctx.actor.id,
     clientId: ctx.clientId,
     mutationId: ctx.mutationId,
-    at: ctx.clientTime,
+    at: deviceTime(ctx),
     version: PENDING_VERSION,
     deletedAt: null,
   };
@@ -97,6 +116,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'package.receive'(store, a, ctx) {
     if (await store.getPackage(a.id)) throw new MutationRejection('alreadyExists', 'A package with this id already exists');
     await checkRecipient(store, a.recipientId);
+    await checkReference(store, 'location', a.locationId);
     await store.putPackage({
       id: a.id,
       trackingNumber: a.trackingNumber,
@@ -109,7 +129,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
       notes: a.notes ?? null,
       holdNote: null,
       returnNote: null,
-      receivedAt: new Date(a.receivedAt).toISOString(),
+      receivedAt: deviceTime(ctx, a.receivedAt),
       notifiedAt: null,
       heldAt: null,
       deliveredAt: null,
@@ -127,6 +147,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'package.update'(store, a, ctx) {
     const p = await livePackage(store, a.id);
     if (a.patch.recipientId !== undefined) await checkRecipient(store, a.patch.recipientId);
+    await checkReference(store, 'location', a.patch.locationId);
     // Per-field last write wins by server arrival: only the fields named in the patch change.
     const changed: Record<string, unknown> = {};
     const next: PackageRow = { ...p };
@@ -144,7 +165,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
     const p = await livePackage(store, a.id);
     const t = checkTransition(p.status, 'hold');
     if (!t.ok) throw new MutationRejection(t.code, t.message);
-    await store.putPackage({ ...p, status: t.to, holdNote: a.note, heldAt: ctx.clientTime });
+    await store.putPackage({ ...p, status: t.to, holdNote: a.note, heldAt: deviceTime(ctx) });
     await store.addEvent(event(ctx, a.id, 'held', { note: a.note }));
   },
 
@@ -156,7 +177,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
       ...p,
       status: t.to,
       deliveredTo: a.deliveredTo,
-      deliveredAt: new Date(a.at).toISOString(),
+      deliveredAt: deviceTime(ctx, a.at),
       deliveredById: ctx.actor.id,
       signatureHash: a.signatureHash ?? null,
     });
@@ -169,7 +190,7 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
     const p = await livePackage(store, a.id);
     const t = checkTransition(p.status, 'return');
     if (!t.ok) throw new MutationRejection(t.code, t.message);
-    await store.putPackage({ ...p, status: t.to, returnNote: a.note ?? null, returnedAt: ctx.clientTime });
+    await store.putPackage({ ...p, status: t.to, returnNote: a.note ?? null, returnedAt: deviceTime(ctx) });
     await store.addEvent(event(ctx, a.id, 'returned', { note: a.note ?? null, fromStatus: p.status }));
   },
 
@@ -181,13 +202,16 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
 
   async 'package.delete'(store, a, ctx) {
     const p = await livePackage(store, a.id);
-    await store.putPackage({ ...p, deletedAt: ctx.clientTime });
+    // Tombstones are purged by age: the server's clock decides, never the device's.
+    await store.putPackage({ ...p, deletedAt: ctx.now });
     await store.addEvent(event(ctx, a.id, 'deleted'));
   },
 
   async 'recipient.upsert'(store, a) {
     const existing = await store.getRecipient(a.id);
     if (existing?.deletedAt) throw new MutationRejection('not_found', 'The recipient was deleted');
+    await checkReference(store, 'department', a.departmentId);
+    await checkReference(store, 'location', a.defaultLocationId);
     await store.putRecipient({
       notifyEmail: true,
       notifySms: false,
@@ -208,24 +232,42 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'recipient.delete'(store, a, ctx) {
     const r = await store.getRecipient(a.id);
     if (!r || r.deletedAt) throw new MutationRejection('not_found', 'The recipient does not exist (or was deleted)');
-    await store.putRecipient({ ...r, deletedAt: ctx.clientTime });
+    await store.putRecipient({ ...r, deletedAt: ctx.now });
   },
 };
+
+type Checked = { ok: true; name: MutationName; args: unknown } | { ok: false; rejection: MutationRejection };
+
+/**
+ * What can be decided about a mutation without reading any row: a known name, a role that may run
+ * it, and valid arguments. The server checks this before it takes the facility's write lock, so a
+ * push that can change nothing (a viewer's, or junk) never queues behind or in front of real work.
+ */
+export function checkMutation(mutation: { name: string; args: unknown }, role: Role): Checked {
+  if (!isMutationName(mutation.name)) {
+    return { ok: false, rejection: new MutationRejection('unknown_mutation', `Unknown mutation ${mutation.name}`) };
+  }
+  const name = mutation.name;
+  if (!can({ role }, ACTION[name])) {
+    return { ok: false, rejection: new MutationRejection('forbidden', `Your role (${role}) may not ${name}`) };
+  }
+  const parsed = mutationArgs[name].safeParse(mutation.args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      rejection: new MutationRejection('invalid_args', `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid'}`),
+    };
+  }
+  return { ok: true, name, args: parsed.data };
+}
 
 /**
  * Validates and runs one mutation. Throws MutationRejection for every domain refusal: unknown
  * name, invalid arguments, a role that may not, or a rule of the package state machine.
  */
 export async function runMutation(store: MutationStore, mutation: { name: string; args: unknown }, ctx: MutationContext): Promise<void> {
-  if (!isMutationName(mutation.name)) throw new MutationRejection('unknown_mutation', `Unknown mutation ${mutation.name}`);
-  const name = mutation.name;
-  if (!can({ role: ctx.actor.role }, ACTION[name])) {
-    throw new MutationRejection('forbidden', `Your role (${ctx.actor.role}) may not ${name}`);
-  }
-  const parsed = mutationArgs[name].safeParse(mutation.args);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new MutationRejection('invalid_args', `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid'}`);
-  }
-  await (mutators[name] as Mutator<typeof name>)(store, parsed.data as never, ctx);
+  const checked = checkMutation(mutation, ctx.actor.role);
+  if (!checked.ok) throw checked.rejection;
+  await (mutators[checked.name] as Mutator<MutationName>)(store, checked.args as never, ctx);
 }
