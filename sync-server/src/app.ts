@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './context.ts';
 import { AppError, errorResponse } from './http/errors.ts';
 import { sameOriginOnly } from './http/origin.ts';
+import { pushFloodGuard } from './http/rate-limit.ts';
 import { loadSession } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', (c, next) => (isBlobUpload(c) ? next() : jsonLimit(c, next)));
   app.use('/api/*', jsonBodiesOnly);
   app.use('/api/*', sameOriginOnly(deps.env));
+  app.use('/api/sync/push', pushFloodGuard);
   app.use('/api/*', loadSession);
 
   const routes = app

@@ -10,7 +10,10 @@ export interface Deps {
   env: Env;
   db: Database;
   mailer: Mailer;
+  /** Sessions, and the cookie for plain-http requests (local development). */
   lucia: Lucia;
+  /** The same sessions; its cookie carries the __Host- prefix for HTTPS requests. */
+  httpsLucia: Lucia;
   rateLimits: RateLimits;
   blobs: BlobStorage;
 }

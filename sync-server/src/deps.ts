@@ -36,6 +36,7 @@ export async function buildDeps(env: Env, overrides: { mailer?: Mailer; blobs?: 
     db,
     mailer,
     lucia: createLucia(db.prisma),
+    httpsLucia: createLucia(db.prisma, true),
     rateLimits: createRateLimits(env, db.pool),
     blobs: overrides.blobs ?? buildBlobStorage(env),
   };

@@ -1,18 +1,32 @@
-// Periodic maintenance in the server process: tombstone purging (hourly).
+// Scheduled work in the server process: tombstone purging (hourly). Every job runs under an
+// advisory lock, so with several server processes on one database each run happens once.
 import type { Deps } from './context.ts';
+import { runExclusive } from './db/job-lock.ts';
 import { listFacilityIds } from './repositories/facilities.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
 
-export function startJobs(deps: Deps): () => void {
-  const run = async () => {
+/** Runs every job now; answers the jobs this process ran (another process may hold the rest). */
+export async function runJobsOnce(deps: Deps, now = new Date()): Promise<string[]> {
+  const ran: string[] = [];
+  const job = async (name: string, fn: () => Promise<void>) => {
     try {
-      for (const id of await listFacilityIds(deps.db.prisma)) await purgeTombstones(deps, id);
+      if (await runExclusive(deps.db, name, fn)) ran.push(name);
     } catch (e) {
-      console.error('[jobs] tombstone purge failed:', (e as Error).message);
+      console.error(`[jobs] ${name} failed:`, (e as Error).message);
     }
   };
-  const timer = setInterval(run, 60 * 60 * 1000);
+  await job('tombstone-purge', async () => {
+    for (const id of await listFacilityIds(deps.db.prisma)) await purgeTombstones(deps, id, now);
+  });
+  await job('rate-limit-sweep', async () => {
+    await deps.db.pool.query('DELETE FROM rate_limits WHERE expire < $1', [now.getTime() - 3600_000]);
+  });
+  return ran;
+}
+
+export function startJobs(deps: Deps): () => void {
+  const timer = setInterval(() => void runJobsOnce(deps), 60 * 60 * 1000);
   timer.unref();
-  void run();
+  void runJobsOnce(deps);
   return () => clearInterval(timer);
 }

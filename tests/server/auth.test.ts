@@ -19,7 +19,8 @@ describe('signup', () => {
     const cookie = res.setCookies[0]!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    expect(cookie).not.toMatch(/Secure/i); // plain http here
+    expect(cookie).toMatch(/^ptp_session=/); // plain http (local development): no __Host- prefix
+    expect(cookie).not.toMatch(/Secure/i);
 
     const me = await client.get('/api/me');
     expect(me.status).toBe(200);
@@ -35,13 +36,14 @@ describe('signup', () => {
     expect(sub!.trialEndsAt.getTime() - Date.now()).toBeGreaterThan(9.9 * 24 * 3600 * 1000);
   });
 
-  it('sets Secure on the cookie when the request is HTTPS', async () => {
+  it('sets Secure on the cookie, named with the __Host- prefix, when the request is HTTPS', async () => {
     const res = await t.app.request('https://localhost/api/auth/signup', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(signupBody()),
     });
     expect(res.status).toBe(201);
+    expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-ptp_session=/);
     expect(res.headers.getSetCookie()[0]).toMatch(/;\s*Secure/i);
   });
 

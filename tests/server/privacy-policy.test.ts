@@ -59,6 +59,10 @@ describe('§7 "Rate limiting on authentication endpoints"', () => {
         ['/api/auth/signup', { nope: true }],
         ['/api/auth/login', { email: 'a@b.test', password: 'x' }],
         ['/api/auth/logout', {}],
+        ['/api/auth/logout-all', {}],
+        ['/api/auth/password-reset', { email: 'a@b.test' }],
+        ['/api/auth/password-reset/' + 'x'.repeat(43), { password: 'long enough password' }],
+        ['/api/me/password', { currentPassword: 'x', newPassword: 'long enough password' }],
       ] as const) {
         const statuses = [];
         for (let i = 0; i < 3; i++) statuses.push((await new TestClient(limited).post(path, body)).status);

@@ -219,8 +219,13 @@ describe('one tenant flooding', () => {
       const answered: number[] = [];
       // The attacker's own work (building bodies) happens on its machine, not in this process.
       const batch = Array.from({ length: 50 }, (_, k) => mutation(next + k, 'package.receive', receiveArgs()));
+      // A steady flood (some 150 pushes a second over four connections) — one tenant's script gone
+      // wrong, not a botnet: saturating the machine's CPU would slow everyone, fairly or not.
       const attack = async () => {
-        for (let i = 0; !stop && i < 2000; i++) answered.push((await ad.push(batch)).status);
+        for (let i = 0; !stop && i < 2000; i++) {
+          answered.push((await ad.push(batch)).status);
+          await new Promise((r) => setTimeout(r, 25));
+        }
       };
       const workers = Array.from({ length: 4 }, () => attack());
       const during = p95(await timedPulls(40));
@@ -233,7 +238,7 @@ describe('one tenant flooding', () => {
       console.log(
         `[flood] victim pull p95: ${baseline.toFixed(1)} ms before, ${during.toFixed(1)} ms during ${answered.length} refused pushes`,
       );
-      expect(during).toBeLessThan(Math.max(baseline * 3, baseline + 60));
+      expect(during).toBeLessThan(baseline * 2 + 25);
     } finally {
       await flood.close();
     }

@@ -173,6 +173,33 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect((await A.client.get('/api/me')).status).toBe(200);
     return [res];
   },
+  'POST /api/auth/logout-all': async () => {
+    // Ends only the caller's own sessions, whoever the body names: a third account (B's own session
+    // serves the rest of this table).
+    const c = await signUp(t);
+    const res = want(await c.client.post('/api/auth/logout-all', { userId: A.userId }), [204]);
+    expect((await c.client.get('/api/me')).status).toBe(401);
+    expect((await A.client.get('/api/me')).status).toBe(200);
+    return [res];
+  },
+  'POST /api/auth/password-reset': async (b) => {
+    // Asking for A's reset answers exactly what an unknown address gets; the link goes to A only.
+    const before = t.mailer.sent.length;
+    const res = want(await b.post('/api/auth/password-reset', { email: A.body.email }), [202]);
+    const ghost = want(await b.post('/api/auth/password-reset', { email: `ghost-${randomUUID()}@example.test` }), [202]);
+    expect(res.text).toBe(ghost.text);
+    expect(t.mailer.sent.slice(before).map((m) => m.to)).toEqual([A.body.email]);
+    return [res, ghost];
+  },
+  'POST /api/auth/password-reset/:token': async (b) => {
+    const responses = [
+      want(await b.post(`/api/auth/password-reset/${guessedToken()}`, { password: 'B wants A’s account' }), [400], 'invalid_token'),
+      // Another kind of A's token is not a reset token.
+      want(await b.post(`/api/auth/password-reset/${a.invitationToken}`, { password: 'B wants A’s account' }), [400], 'invalid_token'),
+    ];
+    expect((await new TestClient(t).post('/api/auth/login', { email: A.body.email, password: A.body.password })).status).toBe(200);
+    return responses;
+  },
   'GET /api/invitations/:token': async (b) => [
     want(await b.get(`/api/invitations/${guessedToken()}`), [404], 'not_found'),
     // The invitation id is not its token.
@@ -204,6 +231,25 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
       want(await b.post('/api/me/active-facility', { facilityId: a.secondFacilityId }), [404], 'not_found'),
     ];
     expect((await b.get('/api/me')).json.activeFacilityId).toBe(B.facilityId);
+    return responses;
+  },
+  'POST /api/me/password': async (b) => {
+    // The password checked is the caller's own: A's password does not pass, and no id in the body
+    // can point the change at A.
+    const responses = [
+      want(
+        await b.post('/api/me/password', { currentPassword: A.body.password, newPassword: 'B takes over A' }),
+        [401],
+        'invalid_credentials',
+      ),
+      want(
+        await b.post('/api/me/password', { currentPassword: B.body.password, newPassword: 'B takes over A', userId: A.userId }),
+        [400],
+        'invalid_input',
+      ),
+    ];
+    expect((await new TestClient(t).post('/api/auth/login', { email: A.body.email, password: A.body.password })).status).toBe(200);
+    expect((await b.get('/api/me')).status).toBe(200);
     return responses;
   },
   'GET /api/facility': async (b) => {

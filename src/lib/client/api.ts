@@ -4,9 +4,12 @@ import type { z } from 'zod';
 import type {
   acceptInvitationInput,
   activeFacilityInput,
+  changePasswordInput,
   createFacilityInput,
   invitationInput,
   loginInput,
+  passwordResetInput,
+  passwordResetRequestInput,
   signupInput,
 } from '$lib/domain/account';
 import type { Role } from '$lib/domain/permissions';
@@ -47,8 +50,9 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw new ApiError(0, 'offline', 'No connection to the server. Check the network and try again.');
   }
   if (!res.ok) throw await toApiError(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  // 204, and 202 of the password reset request, carry no body.
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 export interface Me {
@@ -83,6 +87,11 @@ export const api = {
   signup: (body: z.input<typeof signupInput>) => request<{ user: Me['user']; facilityId: string }>('POST', '/api/auth/signup', body),
   login: (body: z.input<typeof loginInput>) => request<{ ok: true }>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  logoutEverywhere: () => request<void>('POST', '/api/auth/logout-all'),
+  changePassword: (body: z.input<typeof changePasswordInput>) => request<void>('POST', '/api/me/password', body),
+  requestPasswordReset: (body: z.input<typeof passwordResetRequestInput>) => request<void>('POST', '/api/auth/password-reset', body),
+  resetPassword: (token: string, body: z.input<typeof passwordResetInput>) =>
+    request<void>('POST', `/api/auth/password-reset/${encodeURIComponent(token)}`, body),
   me: () => request<Me>('GET', '/api/me'),
   setActiveFacility: (body: z.input<typeof activeFacilityInput>) =>
     request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),

@@ -8,6 +8,16 @@ export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
 export const INVITATION_TTL_DAYS = 7;
 export const TRIAL_DAYS = 10;
+/**
+ * Lucia slides a session's expiry forward while it is used; this caps its whole life, so a stolen
+ * cookie that is kept busy still dies within a month of the sign-in that made it.
+ */
+export const SESSION_ABSOLUTE_LIFETIME_DAYS = 30;
+export const PASSWORD_RESET_TTL_MINUTES = 30;
+
+/** True once a session created at `createdAt` has outlived the absolute lifetime. */
+export const sessionOutlived = (createdAt: Date, now: Date = new Date()) =>
+  now.getTime() - createdAt.getTime() >= SESSION_ABSOLUTE_LIFETIME_DAYS * 24 * 3600 * 1000;
 
 export const email = z
   .string()
@@ -42,6 +52,16 @@ export const loginInput = z.strictObject({
     .transform((s) => s.toLowerCase()),
   password: z.string().max(PASSWORD_MAX_LENGTH),
 });
+
+/** The current password is checked, not validated: any length up to the maximum is worth a bcrypt compare. */
+export const changePasswordInput = z.strictObject({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  newPassword: password,
+});
+
+export const passwordResetRequestInput = z.strictObject({ email });
+
+export const passwordResetInput = z.strictObject({ password });
 
 export const role = z.enum(ROLES);
 

@@ -3,6 +3,7 @@
 // store over the app's pool), so several server processes behind a load balancer share them and
 // nothing is kept in process memory. Auth routes count per client address and per account; signed-in
 // work counts per user and per facility, because anyone can sign up and become an admin.
+import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type pg from 'pg';
@@ -11,6 +12,7 @@ import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from '../../../src/lib/domain/acco
 import type { AppEnv } from '../context.ts';
 import type { Env } from '../env.ts';
 import { AppError } from './errors.ts';
+import { sessionCookieId } from './session.ts';
 
 export interface RateLimits {
   /** Requests to one auth route from one client address, per minute. */
@@ -19,7 +21,8 @@ export interface RateLimits {
   account: RateLimiterAbstract;
   /** Failed logins of addresses without an account, mirroring the users table's lockout. */
   unknownEmailFailures: RateLimiterAbstract;
-  /** Pushes per user per minute, and per facility per minute. */
+  /** Pushes per session, per user and per facility, per minute. */
+  pushesPerSession: RateLimiterAbstract;
   pushesPerUser: RateLimiterAbstract;
   pushesPerFacility: RateLimiterAbstract;
   /** Invitations sent from one facility per hour. */
@@ -54,6 +57,7 @@ export function createRateLimits(env: Env, pool: pg.Pool): RateLimits {
     auth: limiter('auth', env.AUTH_RATE_LIMIT_PER_MINUTE, 60),
     account: limiter('account', env.AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE, 60),
     unknownEmailFailures: limiter('login-fail', MAX_FAILED_LOGINS, LOCKOUT_MINUTES * 60),
+    pushesPerSession: limiter('push-session', env.QUOTA_PUSHES_PER_MINUTE_PER_USER, 60),
     pushesPerUser: limiter('push-user', env.QUOTA_PUSHES_PER_MINUTE_PER_USER, 60),
     pushesPerFacility: limiter('push-facility', env.QUOTA_PUSHES_PER_MINUTE_PER_FACILITY, 60),
     invitationsPerFacility: limiter('invite-facility', env.QUOTA_INVITATIONS_PER_HOUR, 3600),
@@ -84,6 +88,8 @@ export function clientAddress(c: Context, trustProxy: number): string {
   }
 }
 
+const PUSH_QUOTA_MESSAGE = 'Too many pushes; the device retries shortly';
+
 export const tooMany = (retryAfterMs: number, message = 'Too many attempts; wait a minute and try again') =>
   new AppError(429, 'rate_limited', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 
@@ -110,17 +116,28 @@ export function rateLimit(pick: (limits: RateLimits) => RateLimiterAbstract, buc
 }
 
 /**
- * Push quotas, per user and per facility, checked from the session alone before the body is
- * validated or the membership loaded: a refused push is the cheapest request the server answers.
+ * A first push quota per session cookie, before the session is even looked up: once a session has
+ * pushed its minute's worth, its further pushes are refused from this process's cache of the
+ * store's answer, with no database work and without reading the body — a tenant flooding the
+ * server costs everyone else as little as possible. (An unknown cookie is refused with 401 later.)
+ */
+export const pushFloodGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const id = sessionCookieId(c);
+  if (id) await consume(c.get('deps').rateLimits.pushesPerSession, createHash('sha256').update(id).digest('hex'), 1, PUSH_QUOTA_MESSAGE);
+  await next();
+};
+
+/**
+ * Push quotas, per user and per facility (a user may hold several sessions, a facility several
+ * users), checked from the session before the body is validated or the membership loaded.
  */
 export const pushQuota: MiddlewareHandler<AppEnv> = async (c, next) => {
   const user = c.get('user');
   const facilityId = c.get('activeFacilityId');
   if (user) {
     const { rateLimits } = c.get('deps');
-    const message = 'Too many pushes; the device retries shortly';
-    await consume(rateLimits.pushesPerUser, user.id, 1, message);
-    if (facilityId) await consume(rateLimits.pushesPerFacility, facilityId, 1, message);
+    await consume(rateLimits.pushesPerUser, user.id, 1, PUSH_QUOTA_MESSAGE);
+    if (facilityId) await consume(rateLimits.pushesPerFacility, facilityId, 1, PUSH_QUOTA_MESSAGE);
   }
   await next();
 };

@@ -1,6 +1,14 @@
 // Lucia's session storage (lucia v3 Adapter) over the sessions table.
 import type { Adapter, DatabaseSession, DatabaseUser } from 'lucia';
+import { SESSION_ABSOLUTE_LIFETIME_DAYS, sessionOutlived } from '../../../src/lib/domain/account.ts';
+import type { Tx } from '../db/index.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+
+/** Every session of the user but `keepSessionId` (a password change keeps the device that made it). */
+export const deleteOtherSessions = (db: PrismaClient | Tx, userId: string, keepSessionId: string) =>
+  db.session.deleteMany({ where: { userId, id: { not: keepSessionId } } });
+
+export const deleteAllSessions = (db: PrismaClient | Tx, userId: string) => db.session.deleteMany({ where: { userId } });
 
 export class SessionRepository implements Adapter {
   constructor(private readonly prisma: PrismaClient) {}
@@ -11,6 +19,12 @@ export class SessionRepository implements Adapter {
       include: { user: { select: { id: true, name: true, email: true } } },
     });
     if (!row) return [null, null];
+    // Lucia knows only the sliding expiry; past the absolute lifetime the session is gone however
+    // recently it was used (account.ts SESSION_ABSOLUTE_LIFETIME_DAYS).
+    if (sessionOutlived(row.createdAt)) {
+      await this.deleteSession(row.id);
+      return [null, null];
+    }
     return [
       { id: row.id, userId: row.userId, expiresAt: row.expiresAt, attributes: { activeFacilityId: row.activeFacilityId } },
       { id: row.user.id, attributes: { name: row.user.name, email: row.user.email } },
@@ -46,7 +60,8 @@ export class SessionRepository implements Adapter {
   }
 
   async deleteExpiredSessions(): Promise<void> {
-    await this.prisma.session.deleteMany({ where: { expiresAt: { lte: new Date() } } });
+    const born = new Date(Date.now() - SESSION_ABSOLUTE_LIFETIME_DAYS * 24 * 3600 * 1000);
+    await this.prisma.session.deleteMany({ where: { OR: [{ expiresAt: { lte: new Date() } }, { createdAt: { lte: born } }] } });
   }
 
   /** The facility a session works in: decided here, on the server, never by the browser. */

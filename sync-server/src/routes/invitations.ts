@@ -5,7 +5,7 @@ import { ROLES } from '../../../src/lib/domain/permissions.ts';
 import { actorOf } from '../http/actor.ts';
 import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
-import { requireUser, writeSessionCookie } from '../http/session.ts';
+import { requireUser, startSession } from '../http/session.ts';
 import { acceptInvitation, getInvitation } from '../services/accept-invitation.ts';
 import { inviteMember } from '../services/invite-member.ts';
 import { listInvitations } from '../services/list-team.ts';
@@ -83,6 +83,6 @@ export const invitationRoutes = router()
     const as = 'password' in body ? { name: body.name, password: body.password } : signedIn ? { user: signedIn } : null;
     if (!as) throw new AppError(401, 'unauthorized', 'Sign in, or give a name and password to create your account');
     const r = await acceptInvitation(c.get('deps'), c.req.valid('param').token, as);
-    writeSessionCookie(c, r.sessionId);
+    await startSession(c, r.sessionId);
     return c.json({ facilityId: r.facilityId }, 200);
   });

@@ -1,8 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { activeFacilityInput } from '../../../src/lib/domain/account.ts';
+import { activeFacilityInput, changePasswordInput } from '../../../src/lib/domain/account.ts';
 import { ROLES } from '../../../src/lib/domain/permissions.ts';
+import { rateLimit } from '../http/rate-limit.ts';
 import { requireUser } from '../http/session.ts';
+import { changePassword } from '../services/change-password.ts';
 import { getMe } from '../services/get-me.ts';
 import { switchFacility } from '../services/switch-facility.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
@@ -38,6 +40,19 @@ const activeRoute = createRoute({
   responses: { 200: json(z.object({ activeFacilityId: z.string() }), 'Switched'), ...errors(400, 401, 403, 404) },
 });
 
+const passwordRoute = createRoute({
+  method: 'post',
+  path: '/api/me/password',
+  tags: ['account'],
+  // Rate-limited like the auth routes: a wrong current password is a password guess.
+  middleware: [rateLimit((l) => l.auth, 'password')] as const,
+  request: jsonBody(changePasswordInput),
+  responses: {
+    204: { description: 'Password changed; every other session of the user ended, this one stays' },
+    ...errors(400, 401, 403, 429),
+  },
+});
+
 export const meRoutes = router()
   .openapi(meRoute, async (c) => {
     const { user } = requireUser(c);
@@ -46,4 +61,9 @@ export const meRoutes = router()
   .openapi(activeRoute, async (c) => {
     const { user, sessionId } = requireUser(c);
     return c.json(await switchFacility(c.get('deps'), user, sessionId, c.req.valid('json').facilityId), 200);
+  })
+  .openapi(passwordRoute, async (c) => {
+    const { user, sessionId } = requireUser(c);
+    await changePassword(c.get('deps'), user, sessionId, c.req.valid('json'));
+    return c.body(null, 204);
   });

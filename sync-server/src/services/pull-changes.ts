@@ -21,11 +21,7 @@ import { checkSyncRequest } from './sync-guards.ts';
 const cookieSchema = z.strictObject({
   e: z.string().uuid(),
   v: z.number().int().min(0).max(MAX_VERSION),
-  t: z
-    .number()
-    .int()
-    .min(0)
-    .max(PULL_TABLES.length),
+  t: z.number().int().min(0).max(PULL_TABLES.length),
   i: z.union([z.literal(''), z.string().uuid()]),
   s: z.literal(1).optional(),
 });
