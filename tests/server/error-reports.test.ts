@@ -54,10 +54,19 @@ afterAll(async () => {
   await new Promise((resolve) => ingest?.close(resolve));
 });
 
+/** The parts of a Sentry event these tests read. */
+interface SentryEvent {
+  exception: { values: { type?: string; stacktrace: { frames: { filename?: string; function?: string; lineno?: number }[] } }[] };
+  tags?: Record<string, string>;
+  user?: unknown;
+  extra?: unknown;
+  request?: { data?: unknown };
+}
+
 /** The items of a Sentry envelope: a header line, then (item header, payload) line pairs. */
-function eventsIn(envelope: Envelope): Record<string, any>[] {
+function eventsIn(envelope: Envelope): SentryEvent[] {
   const lines = envelope.text.split('\n').filter(Boolean);
-  const events = [];
+  const events: SentryEvent[] = [];
   for (let i = 1; i + 1 < lines.length; i += 2) {
     if (JSON.parse(lines[i]!).type === 'event') events.push(JSON.parse(lines[i + 1]!));
   }
@@ -100,9 +109,9 @@ describe('error reports', () => {
     const event = events[0]!;
 
     // What a developer needs: the error type, where it was thrown, and which route.
-    const exception = event.exception.values.at(-1);
+    const exception = event.exception.values.at(-1)!;
     expect(exception.type).toBe('Error');
-    const frames = exception.stacktrace.frames as { filename?: string; function?: string; lineno?: number }[];
+    const frames = exception.stacktrace.frames;
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.some((f) => f.filename?.endsWith('error-reports.test.ts') && typeof f.lineno === 'number')).toBe(true);
     expect(event.tags).toMatchObject({ method: 'POST', route: '/api/sync/push' });
