@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ptp-e2e-'));
-// node itself runs the server (no npx wrapper), so stopping this process stops the server.
-const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+// The compiled server, as `npm start` runs it (`npm run test:e2e` builds it first). node itself runs
+// it (no npx wrapper), so stopping this process stops the server.
+const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/main.js'], {
   stdio: 'inherit',
   env: { ...process.env, DATA_DIR: dataDir },
 });

@@ -8,6 +8,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { AppError, errorResponse } from './http/errors.ts';
 import { sameOriginOnly } from './http/origin.ts';
 import { pushFloodGuard } from './http/rate-limit.ts';
+import { sentryDsnMeta } from './http/sentry-meta.ts';
 import { loadSession } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -71,6 +72,8 @@ export function createApp(deps: Deps) {
     },
   });
   app.all('/api/*', (c) => c.json({ error: 'not_found', message: 'No such API route' }, 404));
+  // Registered after every API route, so it wraps only what main.ts serves next: the built app.
+  if (deps.env.SENTRY_DSN) app.use('*', sentryDsnMeta(deps.env.SENTRY_DSN));
   return routes;
 }
 

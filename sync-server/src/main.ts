@@ -8,6 +8,7 @@ import { seedDemo } from '../../prisma/seed-demo.ts';
 import { createApp } from './app.ts';
 import { buildDeps } from './deps.ts';
 import { loadEnv, shouldSeedDemo } from './env.ts';
+import { initSentry } from './error-reports.ts';
 import { startJobs } from './jobs.ts';
 
 let env;
@@ -17,6 +18,9 @@ try {
   console.error((e as Error).message);
   process.exit(1);
 }
+
+// Error reports (scrubbed of package data), only when SENTRY_DSN is set.
+initSentry(env);
 
 const deps = await buildDeps(env);
 const app = createApp(deps);

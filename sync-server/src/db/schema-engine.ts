@@ -1,6 +1,7 @@
 // Prisma's schema engine compiled to WebAssembly: diffs and applies migrations with no network
 // (the native engine of the Prisma CLI is downloaded at start, which fails offline). Migrations keep
 // Prisma's own layout, so `prisma migrate deploy` works unchanged where the CLI can run.
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,7 +11,20 @@ import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 const require = createRequire(import.meta.url);
-export const PRISMA_DIR = path.resolve(import.meta.dirname, '../../../prisma');
+
+/**
+ * prisma/ of the project this module runs from: the nearest directory up from here that holds
+ * prisma/schema.prisma. Here is sync-server/src/db under tsx and dist/server in the compiled
+ * server (scripts/build-server.mjs), so a fixed relative path would be right for only one of them.
+ */
+function findPrismaDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'prisma', 'schema.prisma'))) return path.join(dir, 'prisma');
+    if (path.dirname(dir) === dir) return path.resolve('prisma'); // not found: the working directory's
+  }
+}
+
+export const PRISMA_DIR = findPrismaDir(import.meta.dirname);
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, 'migrations');
 export const SCHEMA_PATH = path.join(PRISMA_DIR, 'schema.prisma');
 

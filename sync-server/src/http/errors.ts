@@ -2,8 +2,10 @@
 // one place that turns anything thrown into that answer.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes, routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { reportUnexpectedError } from '../error-reports.ts';
 
 export class AppError extends Error {
   constructor(
@@ -51,7 +53,16 @@ export function errorResponse(c: Context, err: unknown) {
     c.req.path,
     err instanceof Error ? `${err.name} ${(err as { code?: string }).code ?? ''} ${err.stack}` : err,
   );
+  reportUnexpectedError(err, { method: c.req.method, route: routePattern(c) });
   return c.json({ error: 'internal', message: 'Something went wrong on our side' }, 500);
+}
+
+/**
+ * The pattern of the route the request was for (`/api/sync/blobs/:sha256`), also when a middleware
+ * threw before the handler ran; never the path itself, which may carry a hash or a token.
+ */
+function routePattern(c: Context): string {
+  return matchedRoutes(c).find((r) => r.method === c.req.method)?.path ?? routePath(c);
 }
 
 /**
