@@ -100,9 +100,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     // No embedded database, no Host-derived links and no throwaway secret in production.
     const missing = (['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET'] as const).filter((k) => !env[k]);
     if (missing.length) {
-      throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}\nSee .env.example.`);
+      throw new Error(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}\nSee .env.example.`,
+      );
     }
-    if (env.SEED_DEMO) throw new Error('Invalid configuration:\n  SEED_DEMO: the demo (with its published password) is never seeded in production\nSee .env.example.');
+    if (env.SEED_DEMO)
+      throw new Error(
+        'Invalid configuration:\n  SEED_DEMO: the demo (with its published password) is never seeded in production\nSee .env.example.',
+      );
   }
   if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
     throw new Error('Invalid configuration:\n  BCRYPT_COST: must be at least 12 in production\nSee .env.example.');

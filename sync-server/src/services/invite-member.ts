@@ -13,11 +13,7 @@ import { hashToken, newToken } from './tokens.ts';
  * only in the email; without a mail provider (development) it is handed back so the inviter can
  * pass the link on.
  */
-export async function inviteMember(
-  deps: Deps,
-  user: SessionUser,
-  input: { email: string; role: Role; facilityId: string },
-) {
+export async function inviteMember(deps: Deps, user: SessionUser, input: { email: string; role: Role; facilityId: string }) {
   const m = await findMembership(deps.db.prisma, user.id, input.facilityId);
   if (!m) throw notFound('Facility not found');
   authorize(m, 'team.invite');
