@@ -1,14 +1,12 @@
 // `npm start`: one process serves the built PWA and the API from one origin.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { seedDemo } from '../../prisma/seed-demo.ts';
 import { createApp } from './app.ts';
 import { buildDeps } from './deps.ts';
 import { loadEnv, shouldSeedDemo } from './env.ts';
 import { initSentry } from './error-reports.ts';
+import { mountStaticApp } from './http/static-app.ts';
 import { startJobs } from './jobs.ts';
 
 let env;
@@ -26,12 +24,7 @@ const deps = await buildDeps(env);
 const app = createApp(deps);
 
 const staticRoot = path.resolve(env.STATIC_DIR);
-if (existsSync(path.join(staticRoot, 'index.html'))) {
-  const shell = await readFile(path.join(staticRoot, 'index.html'), 'utf8');
-  app.use('/*', serveStatic({ root: path.relative(process.cwd(), staticRoot) || '.' }));
-  // SPA fallback: every other navigation gets the app shell; the router takes it from there.
-  app.get('*', (c) => c.html(shell));
-} else {
+if (!(await mountStaticApp(app, staticRoot, env))) {
   console.warn(`No built app in ${staticRoot}; run \`npm run build\`. Serving the API only.`);
 }
 

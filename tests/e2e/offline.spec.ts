@@ -2,50 +2,10 @@
 // works a whole session with no network (app shell from the service worker, session from the
 // device, photos queued), two devices converge, a conflict is shown to a person, and the phone
 // flow with a finger signature. The server's state is read over the sync protocol (a pull).
-import { expect, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import sharp from 'sharp';
+import type { Browser, Page } from '@playwright/test';
+import { desktopOnly, expect, jpeg, test, trackingNo, watchErrors } from './fixtures.ts';
 import { AppPage, newAccount, type Account } from './pages/app.ts';
 import { controlledByServiceWorker, fetchBlob, PackagesPage, serverState } from './pages/packages.ts';
-
-/** Errors the app logged or threw in any page of the test (failed network loads are expected offline). */
-const appErrors: string[] = [];
-function watchErrors(context: BrowserContext) {
-  context.on('weberror', (e) => appErrors.push(`uncaught: ${e.error().message}`));
-  context.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) appErrors.push(`console: ${m.text()}`);
-  });
-}
-const test = base.extend<{ errorsChecked: void }>({
-  errorsChecked: [
-    async ({ context }, use) => {
-      appErrors.length = 0;
-      watchErrors(context);
-      await use();
-      expect(appErrors, 'errors in the app').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
-const desktopOnly = (name: string) => test.skip(name !== 'desktop', 'one viewport is enough for this flow');
-
-let serial = 0;
-/** A tracking number unique across the run (the carrier is detected as "other"). */
-const trackingNo = (prefix: string) => `${prefix}${Date.now().toString(36).toUpperCase()}${(serial++).toString().padStart(3, '0')}`;
-
-/** A small JPEG whose bytes (and so its SHA-256) differ for every `n`. */
-function jpeg(n: number): Promise<Buffer> {
-  return sharp({
-    create: {
-      width: 48 + (n % 7),
-      height: 32 + (n % 5),
-      channels: 3,
-      background: { r: (n * 37) % 256, g: (n * 91) % 256, b: (n * 53) % 256 },
-    },
-  })
-    .jpeg({ quality: 85 })
-    .toBuffer();
-}
 
 async function signUp(page: Page, prefix: string): Promise<{ app: AppPage; pk: PackagesPage; account: Account }> {
   const app = new AppPage(page);

@@ -1,10 +1,16 @@
 // Who is signed in and where (style.md habit 11: a rune class). The server decides the active
 // facility; the device keeps the last answer so the app opens with no network (offline-first), and
-// forgets it on sign-out.
+// forgets it on sign-out, with the photos the service worker kept for it.
 import { ApiError, api, type Facility, type Me } from '../api';
+import { announcePhotoSession, forgetPhotos } from '../pwa';
 import type { Role } from '../../domain/permissions';
 
 const CACHE_KEY = 'ptp:session';
+
+/** Photo-cache upkeep never stands in the way of signing in or out. */
+function quietly(p: Promise<void>) {
+  p.catch((e) => console.warn('[session] photo cache', e));
+}
 
 interface Cached {
   me: Me;
@@ -47,6 +53,7 @@ class Session {
         this.me = cached.me;
         this.facility = cached.facility;
         this.fromCache = true;
+        quietly(announcePhotoSession(cached.me.activeFacilityId));
         return 'ok';
       }
       throw e;
@@ -55,12 +62,16 @@ class Session {
 
   async switchFacility(facilityId: string) {
     await api.setActiveFacility({ facilityId });
+    // One facility at a time, photos included (the service worker also empties its cache when it
+    // hears of the new facility from load()).
+    await forgetPhotos().catch(() => {});
     await this.load();
   }
 
   private set(me: Me, facility: Facility | null) {
     this.me = me;
     this.facility = facility;
+    quietly(announcePhotoSession(me.activeFacilityId));
     try {
       localStorage.setItem(CACHE_KEY, JSON.stringify({ me, facility } satisfies Cached));
     } catch {
@@ -71,6 +82,8 @@ class Session {
   clear() {
     this.me = null;
     this.facility = null;
+    quietly(forgetPhotos());
+    quietly(announcePhotoSession(null));
     try {
       localStorage.removeItem(CACHE_KEY);
     } catch {
