@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { startEmbeddedDatabase } from './embedded.ts';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
@@ -112,16 +113,19 @@ export async function applyMigrations(connectionString: string): Promise<string[
   }
 }
 
-/** The SQL that takes the migrations directory to the schema (empty when they agree). */
-export async function diffMigrationsToSchema(connectionString: string): Promise<string> {
-  const engine = await openSchemaEngine(connectionString);
+/**
+ * The SQL that takes one version of the schema to another (empty when they agree). Both sides are
+ * datamodels, so no database is touched: replaying the migrations into a shadow database is what the
+ * CLI would do, and the row-level-security migration cannot run in an empty one.
+ */
+export async function diffSchemas(fromSchema: string, toSchema: string): Promise<string> {
+  // The engine connects before it diffs: a throwaway in-memory PGlite, never a real database.
+  const scratch = await startEmbeddedDatabase(undefined);
+  const engine = await openSchemaEngine(scratch.url);
   try {
-    const schema = await readFile(SCHEMA_PATH, 'utf8');
-    const migrations = await readMigrations();
-    const from = migrations.migrationDirectories.length ? { tag: 'migrations' as const, ...migrations } : { tag: 'empty' as const };
     const out = await engine.diff({
-      from,
-      to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: schema }] },
+      from: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: fromSchema }] },
+      to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: toSchema }] },
       script: true,
       exitCode: null,
       shadowDatabaseUrl: null,
@@ -130,5 +134,6 @@ export async function diffMigrationsToSchema(connectionString: string): Promise<
     return (out as unknown as { stdout?: string }).stdout ?? '';
   } finally {
     engine.free();
+    await scratch.close();
   }
 }
