@@ -39,7 +39,11 @@ test('an uncaught error in the app reaches Sentry scrubbed of package data', asy
     if (route.request().resourceType() !== 'document') return route.fallback();
     const response = await route.fetch();
     const html = (await response.text()).replace('</head>', `<meta name="sentry-dsn" content="${DSN}" /></head>`);
-    await route.fulfill({ response, body: html });
+    // With SENTRY_DSN set the server also lets the page connect to Sentry's host (http/csp.ts).
+    const headers = response.headers();
+    const csp = headers['content-security-policy'];
+    if (csp) headers['content-security-policy'] = csp.replace('connect-src ', `connect-src ${new URL(DSN).origin} `);
+    await route.fulfill({ response, body: html, headers });
   });
 
   await page.goto('/login');
