@@ -10,7 +10,7 @@ import { MIGRATIONS_DIR, SCHEMA_PATH, diffSchemas } from './schema-engine.ts';
 const args = process.argv.slice(2);
 const fromAt = args.indexOf('--from');
 const rev = fromAt >= 0 ? args[fromAt + 1] : 'HEAD';
-const name = (args.find((a, i) => !a.startsWith('--') && i !== fromAt + 1) ?? '').replace(/[^a-z0-9_]/gi, '_');
+const name = (args.find((a, i) => !a.startsWith('--') && (fromAt < 0 || i !== fromAt + 1)) ?? '').replace(/[^a-z0-9_]/gi, '_');
 if (!name || !rev) {
   console.error('usage: npm run db:diff -- <migration_name> [--from <git revision>]');
   process.exit(2);
