@@ -205,6 +205,27 @@ describe('push', () => {
     }
   });
 
+  it('a package id already used, here or by another facility, is rejected alreadyExists and changes nothing', async () => {
+    const mine = receiveArgs();
+    const d = device();
+    expect((await d.push([mutation(1, 'package.receive', mine)])).json.results[0].status).toBe('applied');
+    const again = await d.push([mutation(2, 'package.receive', { ...mine, trackingNumber: 'SAME-ID-HERE' })]);
+    expect(again.json.results[0]).toMatchObject({ status: 'rejected', code: 'alreadyExists' });
+
+    // Another organization's device with the same client-made id (RLS hides the row; the id is taken).
+    const other = await signUp(t);
+    const theirs = new Device(other.client, other.facilityId);
+    const res = await theirs.push([
+      mutation(1, 'package.receive', { ...mine, trackingNumber: 'SAME-ID-ELSEWHERE' }),
+      mutation(2, 'package.receive', receiveArgs()),
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.json.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual(['alreadyExists', 'applied']);
+    expect(await packageCount([mine.trackingNumber])).toBe(1);
+    expect(await packageCount(['SAME-ID-HERE', 'SAME-ID-ELSEWHERE'])).toBe(0);
+    expect(await eventCount(mine.id)).toBe(1);
+  });
+
   it('answers 409 facility_mismatch when the request names another facility, and applies nothing', async () => {
     const other = await signUp(t);
     const d = new Device(admin.client, other.facilityId);

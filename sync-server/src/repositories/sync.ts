@@ -98,12 +98,41 @@ export function toWireRow(table: SyncedTable, row: Json): Json {
   return row;
 }
 
+/** The columns a push sends per row: facilityId and version are the same for every row of a push. */
+const rowColumns = (table: keyof typeof COLUMNS) => Object.keys(COLUMNS[table]).filter((c) => c !== 'facilityId' && c !== 'version');
+
+/**
+ * `INSERT … SELECT` from a JSON array of rows ($1) with the facility ($2) and the version ($3) as
+ * parameters. A key missing from a row object reads as NULL in `jsonb_to_recordset`, which is what
+ * `rowsJson` relies on to leave nulls out.
+ */
 function upsertSql(table: keyof typeof COLUMNS, conflict: string, update: readonly string[] | 'nothing') {
   const cols = Object.entries(COLUMNS[table]);
   const names = cols.map(([c]) => `"${c}"`).join(', ');
-  const types = cols.map(([c, t]) => `"${c}" ${t}`).join(', ');
+  const values = cols.map(([c]) => (c === 'facilityId' ? '$2::uuid' : c === 'version' ? '$3::integer' : `x."${c}"`)).join(', ');
+  const types = cols
+    .filter(([c]) => c !== 'facilityId' && c !== 'version')
+    .map(([c, t]) => `"${c}" ${t}`)
+    .join(', ');
   const onConflict = update === 'nothing' ? 'DO NOTHING' : `DO UPDATE SET ${update.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`;
-  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types}) ON CONFLICT ${conflict} ${onConflict}`;
+  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM jsonb_to_recordset($1::jsonb) AS x(${types}) ON CONFLICT ${conflict} ${onConflict}`;
+}
+
+/**
+ * The rows as the JSON `upsertSql` reads: only the table's columns, and only those that are not
+ * null (about half of a new package's 23 columns are): Postgres parses half the JSON for the same
+ * rows. Only top-level nulls are left out; a jsonb column's value is sent whole.
+ */
+function rowsJson(table: keyof typeof COLUMNS, rows: readonly object[]): string {
+  const cols = rowColumns(table);
+  return JSON.stringify(
+    rows.map((row) => {
+      const r = row as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const c of cols) if (r[c] != null) out[c] = r[c];
+      return out;
+    }),
+  );
 }
 
 const allBut = (table: keyof typeof COLUMNS, ...skip: string[]) => Object.keys(COLUMNS[table]).filter((c) => !skip.includes(c));
@@ -174,12 +203,7 @@ export async function takeVersion(tx: Tx, facilityId: string): Promise<number> {
 }
 
 /** Rows of the facility by id, soft-deleted ones included, in their wire shape. */
-async function loadRows<R>(
-  tx: Tx,
-  table: 'packages' | 'recipients' | 'locations' | 'departments',
-  facilityId: string,
-  ids: string[],
-): Promise<R[]> {
+async function loadRows<R>(tx: Tx, table: 'locations' | 'departments', facilityId: string, ids: string[]): Promise<R[]> {
   if (!ids.length) return [];
   const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
     `SELECT to_jsonb(x) - 'facilityId' - 'createdAt' AS row FROM ${table} x WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
@@ -189,10 +213,35 @@ async function loadRows<R>(
   return rows.map((r) => toWireRow(table, r.row) as unknown as R);
 }
 
-export const loadPackages = (tx: Tx, facilityId: string, ids: string[]) => loadRows<PackageRow>(tx, 'packages', facilityId, ids);
-export const loadRecipients = (tx: Tx, facilityId: string, ids: string[]) => loadRows<RecipientRow>(tx, 'recipients', facilityId, ids);
 export const loadLocations = (tx: Tx, facilityId: string, ids: string[]) => loadRows<LocationRow>(tx, 'locations', facilityId, ids);
 export const loadDepartments = (tx: Tx, facilityId: string, ids: string[]) => loadRows<DepartmentRow>(tx, 'departments', facilityId, ids);
+
+/**
+ * Packages or recipients a push may touch, in one query: the facility's rows among `ids` (soft-
+ * deleted ones included, in their wire shape), and every id among `ids` that some facility uses —
+ * what loadPackages/loadRecipients and idsTakenElsewhere answer, in one round trip. An id's row is
+ * read only when the id is in use at all, under this transaction's row-level security.
+ */
+export async function loadRowsAndTakenIds<R>(
+  tx: Tx,
+  table: 'packages' | 'recipients',
+  facilityId: string,
+  ids: string[],
+): Promise<{ rows: R[]; taken: Set<string> }> {
+  if (!ids.length) return { rows: [], taken: new Set() };
+  const found = await tx.$queryRawUnsafe<{ id: string; row: Json | null }[]>(
+    `SELECT u.id::text AS id,
+            (SELECT to_jsonb(x) - 'facilityId' - 'createdAt' FROM ${table} x WHERE x."facilityId" = $1::uuid AND x.id = u.id) AS row
+       FROM sync_ids_in_use($2, $3::uuid[]) AS u(id)`,
+    facilityId,
+    table,
+    ids,
+  );
+  return {
+    rows: found.flatMap((f) => (f.row ? [toWireRow(table, f.row) as unknown as R] : [])),
+    taken: new Set(found.map((f) => f.id)),
+  };
+}
 
 /** Ids among `ids` that some facility already uses (client-made UUIDs must not collide across tenants). */
 export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients' | 'sync_clients', ids: string[]): Promise<Set<string>> {
@@ -218,13 +267,12 @@ export interface SyncWrites {
   attachments: AttachmentRow[];
 }
 
-/** Writes a push's effects in four statements, every row stamped with `version`. */
+/** Writes a push's effects in up to four statements, every row stamped with `version`. */
 export async function writeSyncRows(tx: Tx, facilityId: string, version: number, w: SyncWrites) {
-  const stamp = <T extends object>(rows: T[]) => JSON.stringify(rows.map((r) => ({ ...r, facilityId, version })));
-  if (w.packages.length) await tx.$executeRawUnsafe(SQL.packages, stamp(w.packages));
-  if (w.recipients.length) await tx.$executeRawUnsafe(SQL.recipients, stamp(w.recipients));
-  if (w.events.length) await tx.$executeRawUnsafe(SQL.events, stamp(w.events));
-  if (w.attachments.length) await tx.$executeRawUnsafe(SQL.attachments, stamp(w.attachments));
+  if (w.packages.length) await tx.$executeRawUnsafe(SQL.packages, rowsJson('packages', w.packages), facilityId, version);
+  if (w.recipients.length) await tx.$executeRawUnsafe(SQL.recipients, rowsJson('recipients', w.recipients), facilityId, version);
+  if (w.events.length) await tx.$executeRawUnsafe(SQL.events, rowsJson('package_events', w.events), facilityId, version);
+  if (w.attachments.length) await tx.$executeRawUnsafe(SQL.attachments, rowsJson('attachments', w.attachments), facilityId, version);
 }
 
 /**

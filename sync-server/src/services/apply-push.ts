@@ -5,17 +5,16 @@
 // the new lastMutationId commit together. A domain rejection advances lastMutationId and is stored
 // with its reason; a database failure rolls everything back (503) and the retry re-applies nothing
 // that had committed.
-import { MutationRejection, checkMutation, runMutation } from '../../../src/lib/domain/sync/mutators.ts';
+import { MutationRejection, checkMutation, runCheckedMutation } from '../../../src/lib/domain/sync/mutators.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../../src/lib/domain/sync/protocol.ts';
+import type { PackageRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import {
-  idsTakenElsewhere,
   loadDepartments,
   loadLocations,
-  loadPackages,
-  loadRecipients,
   loadRejections,
+  loadRowsAndTakenIds,
   lockSyncClient,
   queueNotifications,
   recordRejections,
@@ -72,15 +71,14 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
     const runnable = todo.filter((m) => checks.get(m.id)!.ok);
     const version = runnable.length ? await takeVersion(tx, facilityId) : null;
     const refs = referencedIds(runnable);
-    const [packages, recipients, locations, departments, takenPackages, takenRecipients, uploaded] = await Promise.all([
-      loadPackages(tx, facilityId, refs.packages),
-      loadRecipients(tx, facilityId, refs.recipients),
+    const [pk, rc, locations, departments, uploaded] = await Promise.all([
+      loadRowsAndTakenIds<PackageRow>(tx, 'packages', facilityId, refs.packages),
+      loadRowsAndTakenIds<RecipientRow>(tx, 'recipients', facilityId, refs.recipients),
       loadLocations(tx, facilityId, refs.locations),
       loadDepartments(tx, facilityId, refs.departments),
-      idsTakenElsewhere(tx, 'packages', refs.packages),
-      idsTakenElsewhere(tx, 'recipients', refs.recipients),
       storedBlobHashes(tx, facilityId, refs.hashes),
     ]);
+    const [packages, recipients, takenPackages, takenRecipients] = [pk.rows, rc.rows, pk.taken, rc.taken];
     const local = new Set([...packages, ...recipients].map((r) => r.id));
     const foreignIds = new Set([...takenPackages, ...takenRecipients].filter((id) => !local.has(id)));
     const store = new BatchStore({ packages, recipients, locations, departments, foreignIds, uploadedHashes: uploaded });
@@ -88,9 +86,8 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
     const rejections: { mutationId: number; name: string; code: string; message: string }[] = [];
     for (const m of todo) {
       try {
-        const checked = checks.get(m.id)!;
-        if (!checked.ok) throw checked.rejection;
-        await runMutation(store, m, {
+        // Checked above, before the lock, for this actor's role: the arguments are parsed once.
+        await runCheckedMutation(store, checks.get(m.id)!, {
           actor: { id: actor.user.id, role: actor.role },
           clientId,
           mutationId: m.id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../permissions';
-import { MutationRejection, runMutation, type MutationStore } from './mutators';
+import { MutationRejection, checkMutation, runCheckedMutation, runMutation, type MutationStore } from './mutators';
 import type { AttachmentRow, DepartmentRow, LocationRow, PackageEventRow, PackageRow, RecipientRow } from './rows';
 
 class MemoryStore implements MutationStore {
@@ -155,5 +155,17 @@ describe('shared mutators', () => {
     expect(await rejection(runMutation(s, { name: 'package.update', args: { id: P, patch: { locationId: L } } }, ctx()))).toBe('not_found');
     await runMutation(s, { name: 'package.update', args: { id: P, patch: { locationId: null } } }, ctx());
     expect(s.packages.get(P)?.locationId).toBeNull();
+  });
+
+  it('a mutation checked once runs as runMutation would, and only for the role it was checked for', async () => {
+    const s = new MemoryStore();
+    await runCheckedMutation(s, checkMutation({ name: 'package.receive', args: receive }, 'operator'), ctx('operator'));
+    expect(s.packages.get(P)?.status).toBe('received');
+    expect(await rejection(runCheckedMutation(s, checkMutation({ name: 'package.receive', args: {} }, 'operator'), ctx()))).toBe(
+      'invalid_args',
+    );
+    const forAdmin = checkMutation({ name: 'package.delete', args: { id: P } }, 'admin');
+    await expect(runCheckedMutation(s, forAdmin, ctx('operator'))).rejects.toThrow(/another role/);
+    expect(s.packages.get(P)?.deletedAt).toBeNull();
   });
 });

@@ -236,14 +236,17 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   },
 };
 
-type Checked = { ok: true; name: MutationName; args: unknown } | { ok: false; rejection: MutationRejection };
+declare const checkedBrand: unique symbol;
+/** Arguments that passed their schema; only checkMutation makes one. */
+type CheckedArgs = { readonly [checkedBrand]: true };
+export type CheckedMutation = { ok: true; name: MutationName; role: Role; args: CheckedArgs } | { ok: false; rejection: MutationRejection };
 
 /**
  * What can be decided about a mutation without reading any row: a known name, a role that may run
  * it, and valid arguments. The server checks this before it takes the facility's write lock, so a
  * push that can change nothing (a viewer's, or junk) never queues behind or in front of real work.
  */
-export function checkMutation(mutation: { name: string; args: unknown }, role: Role): Checked {
+export function checkMutation(mutation: { name: string; args: unknown }, role: Role): CheckedMutation {
   if (!isMutationName(mutation.name)) {
     return { ok: false, rejection: new MutationRejection('unknown_mutation', `Unknown mutation ${mutation.name}`) };
   }
@@ -259,7 +262,7 @@ export function checkMutation(mutation: { name: string; args: unknown }, role: R
       rejection: new MutationRejection('invalid_args', `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid'}`),
     };
   }
-  return { ok: true, name, args: parsed.data };
+  return { ok: true, name, role, args: parsed.data as unknown as CheckedArgs };
 }
 
 /**
@@ -267,7 +270,16 @@ export function checkMutation(mutation: { name: string; args: unknown }, role: R
  * name, invalid arguments, a role that may not, or a rule of the package state machine.
  */
 export async function runMutation(store: MutationStore, mutation: { name: string; args: unknown }, ctx: MutationContext): Promise<void> {
-  const checked = checkMutation(mutation, ctx.actor.role);
+  await runCheckedMutation(store, checkMutation(mutation, ctx.actor.role), ctx);
+}
+
+/**
+ * Runs a mutation checkMutation has already judged (the server checks a whole push before it takes
+ * the facility's lock, and need not parse every argument twice). The check must have been made for
+ * the role that runs it.
+ */
+export async function runCheckedMutation(store: MutationStore, checked: CheckedMutation, ctx: MutationContext): Promise<void> {
   if (!checked.ok) throw checked.rejection;
+  if (checked.role !== ctx.actor.role) throw new Error('runCheckedMutation: checked for another role');
   await (mutators[checked.name] as Mutator<MutationName>)(store, checked.args as never, ctx);
 }
