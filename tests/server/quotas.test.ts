@@ -87,7 +87,8 @@ describe('pushes', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM facilities WHERE id = $1 FOR UPDATE', [a.facilityId]);
+      // The lock takeVersion takes (an UPDATE of the facility's counter).
+      await holder.query('UPDATE facilities SET "syncVersion" = "syncVersion" + 1 WHERE id = $1', [a.facilityId]);
       const started = Date.now();
       const junk = await d.push([mutation(3, 'package.delete', { id: crypto.randomUUID() })]);
       expect(junk.status).toBe(200);
@@ -209,7 +210,7 @@ describe('one tenant flooding', () => {
         return times;
       };
       await timedPulls(5); // warm up
-      const baseline = p95(await timedPulls(40));
+      const baseline = p95(await timedPulls(60));
 
       const ad = new Device(attacker.client, attacker.facilityId);
       // The attacker spends the quota on real work first; the flood is what comes after it.
@@ -228,7 +229,7 @@ describe('one tenant flooding', () => {
         }
       };
       const workers = Array.from({ length: 4 }, () => attack());
-      const during = p95(await timedPulls(40));
+      const during = p95(await timedPulls(60));
       stop = true;
       await Promise.all(workers);
 
@@ -238,7 +239,7 @@ describe('one tenant flooding', () => {
       console.log(
         `[flood] victim pull p95: ${baseline.toFixed(1)} ms before, ${during.toFixed(1)} ms during ${answered.length} refused pushes`,
       );
-      expect(during).toBeLessThan(baseline * 2 + 25);
+      expect(during).toBeLessThan(baseline * 2 + 40);
     } finally {
       await flood.close();
     }
