@@ -7,7 +7,9 @@ const appErrors: string[] = [];
 
 /** Records errors of another browser context the test opens (the test's own is watched already). */
 export function watchErrors(context: BrowserContext) {
-  context.on('weberror', (e) => appErrors.push(`uncaught: ${e.error().message}`));
+  context.on('weberror', (e) =>
+    appErrors.push(`uncaught: ${e.error().name}: ${e.error().message} ${e.error().stack} @ ${e.page()?.url()}`),
+  );
   context.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) appErrors.push(`console: ${m.text()}`);
   });

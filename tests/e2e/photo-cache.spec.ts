@@ -9,11 +9,17 @@ import { desktopOnly, expect, jpeg, test, trackingNo } from './fixtures.ts';
 const PHOTO_CACHE = 'ptp-photos';
 
 /** The URLs held in the photo cache (without creating it when it does not exist). */
-function cachedPhotos(page: Page): Promise<string[]> {
-  return page.evaluate(async (name) => {
-    if (!(await caches.has(name))) return [];
-    return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
-  }, PHOTO_CACHE);
+function cachedPhotos(page: Page): Promise<string[] | null> {
+  return page
+    .evaluate(async (name) => {
+      if (!(await caches.has(name))) return [];
+      return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+    }, PHOTO_CACHE)
+    .catch((e: Error) => {
+      // The page may be navigating (a facility switch reloads its data): ask again on the next poll.
+      if (/context was destroyed|navigat/i.test(e.message)) return null;
+      throw e;
+    });
 }
 
 /** Loads `src` as an <img> does (so the service worker's photo route sees it): did it decode? */

@@ -105,7 +105,8 @@ class SyncSession {
       this.cleanup = () => {
         stop();
         engine.stop();
-        engine.db.close();
+        // A sync still under way (a facility switch mid-upload) ends on an open database first.
+        void engine.idle().then(() => engine.db.close());
       };
       this.current = { engine, status, identity };
       this.error = null;

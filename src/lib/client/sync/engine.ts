@@ -229,6 +229,11 @@ export class SyncEngine {
     this.timer = null;
   }
 
+  /** Settles once the sync under way (if any) has ended: its database may be closed after that. */
+  async idle(): Promise<void> {
+    await this.inflight?.catch(() => {});
+  }
+
   private schedule() {
     if (!this.detach) return; // not started: tests drive sync() themselves
     if (this.timer) clearTimeout(this.timer);
@@ -269,7 +274,12 @@ export class SyncEngine {
       outcome.state = this.fail(e);
       return outcome;
     }
-    outcome.uploads = await this.uploader.run();
+    try {
+      outcome.uploads = await this.uploader.run();
+    } catch (e) {
+      outcome.state = this.fail(e);
+      return outcome;
+    }
     if (outcome.uploads.stoppedBy) outcome.state = this.fail(outcome.uploads.stoppedBy);
     return outcome;
   }
