@@ -7,13 +7,12 @@
 //   npx tsx bench/load.ts [--seconds 60] [--facilities 10] [--tablets 5] [--batch 20] [--think 1000]
 // Traffic goes to 127.0.0.1 only; the run stops by itself after --seconds (and aborts after
 // seconds + 60 s whatever happens). Prints one JSON line; bench/README.md records results.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { SCHEMA_VERSION } from '../src/lib/domain/sync/protocol.ts';
 import { createScratchDatabase, signupBody } from '../tests/server/harness.ts';
+import { startServerProcess } from '../tests/server/server-process.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,56 +40,22 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function startServer(databaseUrl: string): Promise<{ base: string; proc: ChildProcess; log: string[] }> {
-  const port = await freePort();
-  const log: string[] = [];
+const startServer = (databaseUrl: string) => {
   const lots = '1000000';
-  const profile = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
-  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', 'sync-server/src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
+  // Quotas raised so that the load is measured, not refused (their own tests cover them).
+  return startServerProcess(
+    databaseUrl,
+    {
       PUBLIC_ORIGIN: ORIGIN,
-      STATIC_DIR: '/nonexistent',
-      DATA_DIR: '',
-      BCRYPT_COST: '4', // sign-ups are setup, not the measured load
-      // Quotas raised so that the load is measured, not refused (their own tests cover them).
       AUTH_RATE_LIMIT_PER_MINUTE: lots,
       AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: lots,
       QUOTA_PUSHES_PER_MINUTE_PER_USER: lots,
       QUOTA_PUSHES_PER_MINUTE_PER_FACILITY: lots,
       QUOTA_INVITATIONS_PER_HOUR: lots,
-      SENTRY_DSN: '',
-      RESEND_API_KEY: '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (d) => log.push(String(d)));
-  proc.stderr!.on('data', (d) => log.push(String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited: ${log.join('')}`);
-    const ok = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { base, proc, log };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGTERM');
-  throw new Error(`server did not start: ${log.join('')}`);
-}
+    CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
+  );
+};
 
 /** One browser profile: its own cookie jar. */
 class Session {
@@ -277,10 +242,6 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  if (server) {
-    const proc = server.proc;
-    proc.kill('SIGTERM');
-    await new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r(null)));
-  }
+  await server?.stop();
   await scratch.drop();
 }

@@ -1,66 +1,25 @@
 // Two server processes on one Postgres (issue: production hardening, Operations): a device pushes
 // to one and pulls from the other, and lockouts, rate limits and job locks hold across both, because
 // no state lives in a process's memory.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExclusive } from '../../sync-server/src/db/job-lock.ts';
 import { openDatabase } from '../../sync-server/src/db/index.ts';
 import { SCHEMA_VERSION } from '../../src/lib/domain/sync/protocol.ts';
 import { createScratchDatabase, signupBody, usingPglite } from './harness.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { mutation, receiveArgs } from './sync-helpers.ts';
 
 const ORIGIN = 'http://localhost';
 const LOGIN_LIMIT = 8;
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-interface Server {
-  base: string;
-  proc: ChildProcess;
-  log: string[];
-}
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const log: string[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      PUBLIC_ORIGIN: ORIGIN,
-      STATIC_DIR: '/nonexistent',
-      BCRYPT_COST: '4',
-      AUTH_RATE_LIMIT_PER_MINUTE: String(LOGIN_LIMIT),
-      AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000',
-      DATA_DIR: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+type Server = ServerProcess;
+const startServer = (databaseUrl: string) =>
+  startServerProcess(databaseUrl, {
+    PUBLIC_ORIGIN: ORIGIN,
+    AUTH_RATE_LIMIT_PER_MINUTE: String(LOGIN_LIMIT),
+    AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000',
   });
-  proc.stdout!.on('data', (d) => log.push(String(d)));
-  proc.stderr!.on('data', (d) => log.push(String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited: ${log.join('')}`);
-    const ok = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { base, proc, log };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start: ${log.join('')}`);
-}
 
 /** A browser-like client that may talk to either server with the same cookie. */
 class Client {
@@ -88,11 +47,7 @@ describe.skipIf(usingPglite)('two server processes on one Postgres', () => {
     b = await startServer(scratch.url);
   }, 120_000);
   afterAll(async () => {
-    for (const s of [a, b]) {
-      if (!s) continue;
-      s.proc.kill('SIGTERM');
-      await new Promise((r) => (s.proc.exitCode === null ? s.proc.once('exit', r) : r(null)));
-    }
+    await Promise.all([a?.stop(), b?.stop()]);
     await scratch?.drop();
   });
 
