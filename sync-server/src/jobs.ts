@@ -3,6 +3,7 @@
 import type { Deps } from './context.ts';
 import { runExclusive } from './db/job-lock.ts';
 import { listFacilityIds } from './repositories/facilities.ts';
+import { deleteExpiredRateLimits } from './repositories/rate-limits.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
 
 /** Runs every job now; answers the jobs this process ran (another process may hold the rest). */
@@ -19,7 +20,7 @@ export async function runJobsOnce(deps: Deps, now = new Date()): Promise<string[
     for (const id of await listFacilityIds(deps.db.prisma)) await purgeTombstones(deps, id, now);
   });
   await job('rate-limit-sweep', async () => {
-    await deps.db.pool.query('DELETE FROM rate_limits WHERE expire < $1', [now.getTime() - 3600_000]);
+    await deleteExpiredRateLimits(deps.db.prisma, new Date(now.getTime() - 3600_000));
   });
   return ran;
 }

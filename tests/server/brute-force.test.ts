@@ -2,6 +2,7 @@
 // guesses, rate limits are shared through Postgres and keyed on the real client address behind
 // TRUST_PROXY hops, and each account has its own limit beside the per-address one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { TestClient, signUp, startTestApp, type TestApp } from './harness.ts';
 
 let t: TestApp;
@@ -105,6 +106,9 @@ describe('rate limits in Postgres', () => {
       const rows = await app.deps.db.prisma.rateLimit.findMany({ where: { key: { startsWith: 'auth:login:' } } });
       expect(rows).toHaveLength(1);
       expect(rows[0]!.points).toBe(2);
+      // The hourly jobs sweep counters whose window ended an hour ago.
+      expect(await runJobsOnce(app.deps, new Date(Date.now() + 2 * 3600_000))).toContain('rate-limit-sweep');
+      expect(await app.deps.db.prisma.rateLimit.count({ where: { key: { startsWith: 'auth:login:' } } })).toBe(0);
     } finally {
       await app.close();
     }

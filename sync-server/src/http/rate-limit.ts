@@ -94,16 +94,26 @@ export const tooMany = (retryAfterMs: number, message = 'Too many attempts; wait
   new AppError(429, 'rate_limited', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 
 /**
- * Takes `points` from `key`'s budget or throws 429 rate_limited (with the seconds to wait).
- * A store error (database down) propagates and answers 503 like any other outage.
+ * Takes `points` from `key`'s budget; answers false when the budget is used up (the refusal as a
+ * RateLimiterRes). A store error (database down) propagates and answers 503 like any other outage.
  */
-export async function consume(limiter: RateLimiterAbstract, key: string, points = 1, message?: string): Promise<void> {
+async function take(limiter: RateLimiterAbstract, key: string, points: number): Promise<true | RateLimiterRes> {
   try {
     await limiter.consume(key, points);
+    return true;
   } catch (e) {
-    if (e instanceof RateLimiterRes) throw tooMany(e.msBeforeNext, message);
+    if (e instanceof RateLimiterRes) return e;
     throw e;
   }
+}
+
+/** Whether `key` still had budget (one point taken if so). */
+export const tryConsume = async (limiter: RateLimiterAbstract, key: string) => (await take(limiter, key, 1)) === true;
+
+/** Takes `points` from `key`'s budget or throws 429 rate_limited (with the seconds to wait). */
+export async function consume(limiter: RateLimiterAbstract, key: string, points = 1, message?: string): Promise<void> {
+  const res = await take(limiter, key, points);
+  if (res !== true) throw tooMany(res.msBeforeNext, message);
 }
 
 /** Per-address limit on a route: `bucket` keeps each route's budget apart. */

@@ -3,7 +3,7 @@ import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { listMemberships } from '../repositories/facilities.ts';
 import { claimPasswordCheck, clearFailedLogins, findUserByEmail } from '../repositories/users.ts';
-import { consume } from '../http/rate-limit.ts';
+import { consume, tryConsume } from '../http/rate-limit.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 
 const invalid = () => new AppError(401, 'invalid_credentials', 'The email or password is not right');
@@ -22,13 +22,7 @@ export async function logIn(deps: Deps, email: string, password: string) {
   const user = await findUserByEmail(deps.db.prisma, email);
   if (!user) {
     // Mirror the lockout for addresses without an account so 423 proves nothing.
-    const lockedOut = await consume(deps.rateLimits.unknownEmailFailures, email).then(
-      () => false,
-      (e) => {
-        if (e instanceof AppError && e.status === 429) return true;
-        throw e;
-      },
-    );
+    const lockedOut = !(await tryConsume(deps.rateLimits.unknownEmailFailures, email));
     await burnPasswordCheck(password, deps.env.BCRYPT_COST);
     throw lockedOut ? locked() : invalid();
   }
