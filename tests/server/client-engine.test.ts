@@ -513,6 +513,100 @@ describe('client sync engine against the server', () => {
     expect(new Set(both.map((p) => p.id))).toEqual(new Set(expected.map((p) => p.id)));
   });
 
+  it('an interrupted first sync shows what arrived, confirms nothing, and goes on from where it stopped', async () => {
+    // Enough rows for many pages of 3, one of them deleted while the device is away.
+    const seed = await new TestDevice(account).engine();
+    const extra = Array.from({ length: 8 }, () => receive({ recipientName: 'Interrupted Person' }));
+    for (const a of extra) await seed.mutate('package.receive', a);
+    expect((await seed.sync()).state).toBe('synced');
+
+    const dev = new TestDevice(account);
+    const pullCookies: (string | null)[] = [];
+    const realFetch = dev.fetch;
+    dev.fetch = async (url, init) => {
+      if (new URL(url).pathname === '/api/sync/pull') {
+        pullCookies.push((JSON.parse(String(init.body)) as { cookie: string | null }).cookie);
+        // The network goes after the third page (the fourth is asked for ahead while the third is written).
+        if (pullCookies.length === 4) dev.online = false;
+      }
+      return realFetch(url, init);
+    };
+    const engine = await dev.engine();
+    expect((await engine.sync()).state).toBe('offline');
+    const partial = await engine.db.packages.count();
+    const server = await serverRows('packages');
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(server.size);
+    // Nothing is confirmed: no cookie, no last sync time, the position is kept.
+    expect((await syncCounts(engine.db)).lastSyncedAt).toBeNull();
+    expect((await engine.db.meta.get('cookie'))?.value ?? null).toBeNull();
+    const staged = (await engine.db.meta.get('stagedPull'))?.value as { cookie: string; rows: number };
+    expect(staged.rows).toBeGreaterThanOrEqual(partial);
+    expect(engine.status.state).not.toBe('synced');
+
+    // Meanwhile a row the device already has is deleted, one it has is held.
+    const local = await engine.db.packages.toCollection().primaryKeys();
+    await seed.mutate('package.delete', { id: String(local[0]) });
+    await seed.mutate('package.hold', { id: String(local[1]), note: 'while away' });
+    expect((await seed.sync()).state).toBe('synced');
+
+    dev.online = true;
+    const requestsBefore = pullCookies.length;
+    expect((await engine.sync()).state).toBe('synced');
+    // It went on from the staged position, not from the start.
+    expect(pullCookies[requestsBefore]).toBe(staged.cookie);
+    const now = await serverRows('packages');
+    const mine = await engine.db.packages.toArray();
+    expect(new Map(mine.map((p) => [p.id, `${p.status}@${p.version}`]))).toEqual(
+      new Map([...now.values()].map((p) => [String(p.id), `${String(p.status)}@${Number(p.version)}`])),
+    );
+    expect(await engine.db.meta.get('stagedPull').then((m) => m?.value ?? null)).toBeNull();
+    expect((await syncCounts(engine.db)).lastSyncedAt).not.toBeNull();
+    // The search digest describes the rows as stored.
+    const named = [...now.values()].filter((p) => p.recipientName === 'Interrupted Person').map((p) => p.id);
+    expect(named.length).toBeGreaterThan(0);
+    expect(new Set((await listPackages(engine.db, { search: 'interrupted person' })).map((p) => p.id))).toEqual(new Set(named));
+  });
+
+  it('a change made during a first sync stays on top, is pushed once, and the rebase is exact', async () => {
+    const dev = new TestDevice(account);
+    let engine!: SyncEngine;
+    let pulls = 0;
+    let held: string | null = null;
+    const realFetch = dev.fetch;
+    dev.fetch = async (url, init) => {
+      if (new URL(url).pathname === '/api/sync/pull' && ++pulls === 3) {
+        // The operator holds a package already shown while the rest is still downloading.
+        held = String((await engine.db.packages.toCollection().primaryKeys())[0]);
+        await engine.mutate('package.hold', { id: held, note: 'mid first sync' });
+        expect((await engine.db.packages.get(held))?.status).toBe('held');
+      }
+      return realFetch(url, init);
+    };
+    engine = await dev.engine();
+    expect((await engine.sync()).state).toBe('synced');
+    await engine.idle();
+    expect(held).not.toBeNull();
+    expect(await engine.db.outbox.count()).toBe(0);
+    expect(await engine.db.base.count()).toBe(0);
+    const server = await serverRows('packages');
+    expect(server.get(held!)?.status).toBe('held');
+    const mine = await engine.db.packages.toArray();
+    expect(new Map(mine.map((p) => [p.id, `${p.status}@${p.version}`]))).toEqual(
+      new Map([...server.values()].map((p) => [String(p.id), `${String(p.status)}@${Number(p.version)}`])),
+    );
+  });
+
+  it('a staged first sync whose position the server no longer knows starts over from a full snapshot', async () => {
+    const dev = new TestDevice(account);
+    const engine = await dev.engine();
+    await engine.db.packages.put({ ...receive(), id: randomUUID(), status: 'received', version: 1, deletedAt: null } as never);
+    await engine.db.meta.put({ key: 'stagedPull', value: { cookie: 'not-a-cookie', rows: 1 } });
+    expect((await engine.sync()).state).toBe('synced');
+    const server = await serverRows('packages');
+    expect(new Set(await engine.db.packages.toCollection().primaryKeys())).toEqual(new Set(server.keys()));
+  });
+
   it('another user of the facility cannot take over a device holding unsynced changes', async () => {
     const dev = new TestDevice(account);
     const engine = await dev.engine();

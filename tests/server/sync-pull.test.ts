@@ -113,6 +113,28 @@ describe('pull', () => {
     expect(rowsOf(fresh, 'packages').has(keep.id)).toBe(true);
   });
 
+  it('a row deleted while a device pages through its first snapshot reaches it as a delete', async () => {
+    const d = device();
+    const muts = Array.from({ length: 12 }, (_, i) => mutation(i + 1, 'package.receive', receiveArgs()));
+    await d.push(muts);
+    const first = await d.pull(null);
+    expect(first.json.more).toBe(true);
+    const state = applyPatch(new Map(), first.json.patch);
+    const delivered = first.json.patch.find((op: { op: string; table?: string }) => op.op === 'put' && op.table === 'packages');
+    expect(delivered).toBeDefined();
+    // Deleted by an admin after the device received it on the first page, before the walk ends.
+    await d.push([mutation(13, 'package.delete', { id: delivered.id })]);
+    let cookie: string = first.json.cookie;
+    for (;;) {
+      const r = await d.pull(cookie);
+      applyPatch(state, r.json.patch);
+      cookie = r.json.cookie;
+      if (!r.json.more) break;
+    }
+    expect(rowsOf(state, 'packages').has(delivered.id)).toBe(false);
+    expect(packageStatuses(state)).toEqual(await serverPackages());
+  });
+
   it('(9) a restored database (new epoch) answers clear + full snapshot; deleted rows stay deleted', async () => {
     const d = device();
     const a = receiveArgs();

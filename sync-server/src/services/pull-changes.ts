@@ -24,6 +24,8 @@ const cookieSchema = z.strictObject({
   t: z.number().int().min(0).max(PULL_TABLES.length),
   i: z.union([z.literal(''), z.string().uuid()]),
   s: z.literal(1).optional(),
+  /** The facility's version when the snapshot started: rows deleted after it are sent as `del`. */
+  sv: z.number().int().min(0).max(MAX_VERSION).optional(),
 });
 type Cookie = z.infer<typeof cookieSchema>;
 
@@ -54,8 +56,11 @@ export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pa
 
       const restart =
         given === null || given.e !== state.epoch || given.v > state.syncVersion || (!given.s && given.v < state.tombstoneHorizon);
-      const from: Cookie = restart ? { e: state.epoch, v: 0, t: 0, i: '', s: 1 } : given!;
+      const from: Cookie = restart ? { e: state.epoch, v: 0, t: 0, i: '', s: 1, sv: state.syncVersion } : given!;
       const snapshot = Boolean(from.s);
+      // A row deleted while a device pages through a snapshot may have reached it on an earlier
+      // page: its tombstone (version above the snapshot's start) goes out as `del`.
+      const sendDeletesAbove = snapshot ? (from.sv ?? 0) : -1;
 
       const rows = await readChanges(tx, req.facilityId, { version: from.v, table: from.t, id: from.i }, pageSize + 1);
       const more = rows.length > pageSize;
@@ -65,15 +70,22 @@ export async function pullChanges(deps: Deps, actor: Actor, req: PullRequest, pa
       for (const r of page) {
         const table = PULL_TABLES[r.t]!.table;
         if (r.deleted) {
-          // A fresh snapshot has nothing to delete; an incremental pull sends the tombstone.
-          if (!snapshot) patch.push({ op: 'del', table, id: r.id });
+          // A fresh snapshot leaves out rows deleted before it started; an incremental pull, and a
+          // snapshot for a row deleted while it was being paged, sends the tombstone.
+          if (r.version > sendDeletesAbove) patch.push({ op: 'del', table, id: r.id });
         } else {
           patch.push({ op: 'put', table, id: r.id, row: r.row });
         }
       }
       const lastRow = page[page.length - 1];
       const next: Cookie = more
-        ? { e: state.epoch, v: lastRow!.version, t: lastRow!.t, i: lastRow!.id, ...(snapshot ? { s: 1 as const } : {}) }
+        ? {
+            e: state.epoch,
+            v: lastRow!.version,
+            t: lastRow!.t,
+            i: lastRow!.id,
+            ...(snapshot ? { s: 1 as const, sv: from.sv ?? 0 } : {}),
+          }
         : { e: state.epoch, v: state.syncVersion, t: PULL_TABLES.length, i: '' };
       return { cookie: encode(next), lastMutationId, more, patch };
     },

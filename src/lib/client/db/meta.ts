@@ -48,3 +48,13 @@ export async function setClient(db: PtpDb, client: ClientIdentity) {
 export const OWNER_KEY = 'owner';
 export const COOKIE_KEY = 'cookie';
 export const LAST_SYNCED_KEY = 'lastSyncedAt';
+/**
+ * A first sync under way (rebase.ts `stagePullPage`): the cookie after its last page written to the
+ * row tables and how many rows it brought. Unset once the snapshot is confirmed.
+ */
+export const STAGED_PULL_KEY = 'stagedPull';
+
+export interface StagedPull {
+  cookie: string;
+  rows: number;
+}

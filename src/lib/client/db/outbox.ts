@@ -5,8 +5,9 @@ import { runMutation, type MutationContext } from '../../domain/sync/mutators';
 import type { MutationInput, MutationName } from '../../domain/sync/mutations';
 import type { Role } from '../../domain/permissions';
 import type { AttachmentKind } from '../../domain/sync/rows';
-import { COOKIE_KEY, ensureClient, getClient, getMeta, OWNER_KEY, setClient, setMeta, type ClientIdentity } from './meta';
+import { COOKIE_KEY, STAGED_PULL_KEY, ensureClient, getClient, getMeta, OWNER_KEY, setClient, setMeta, type ClientIdentity } from './meta';
 import type { LocalBlob, OutboxEntry, PtpDb } from './schema';
+import { DigestCollector } from './search-digest';
 import { DexieMutationStore } from './store';
 
 export interface DeviceActor {
@@ -67,6 +68,7 @@ export function claimDevice(db: PtpDb, userId: string): Promise<ClientIdentity> 
         if (owner && (await db.outbox.count()) > 0) throw new DeviceOwnedError(owner);
         await setMeta(db, OWNER_KEY, userId);
         await setMeta(db, COOKIE_KEY, null);
+        await setMeta(db, STAGED_PULL_KEY, null);
       }
       return (await getClient(db, userId))!;
     }),
@@ -111,9 +113,10 @@ export async function enqueueMutations(
       const lastQueued = (await db.outbox.orderBy('id').last())?.id ?? 0;
       let nextId = Math.max(lastQueued, client.lastMutationId) + 1;
       const entries: OutboxEntry[] = [];
+      const digest = new DigestCollector();
       for (const step of steps) {
         const entry: OutboxEntry = { id: nextId++, name: step.name, args: step.args, clientTime: now().toISOString() };
-        await runMutation(new DexieMutationStore(db), entry, mutationContext(actor, client.clientId, entry));
+        await runMutation(new DexieMutationStore(db, digest), entry, mutationContext(actor, client.clientId, entry));
         await db.outbox.add(entry);
         for (const b of step.blobs ?? []) {
           if (await db.blobs.get(b.hash)) continue; // the same bytes again: one upload
@@ -132,6 +135,7 @@ export async function enqueueMutations(
         }
         entries.push(entry);
       }
+      await digest.flush(db);
       return entries;
     }),
   );

@@ -5,52 +5,60 @@ import { liveQuery, type Observable } from 'dexie';
 import type { PackageStatus } from '../../domain/package-state';
 import type { AttachmentRow, LocationRow, PackageEventRow } from '../../domain/sync/rows';
 import { LAST_SYNCED_KEY } from './meta';
-import { normalizeTracking, reverseTracking, type LocalPackage, type LocalRecipient, type PtpDb, type Rejection } from './schema';
+import { matchesSearch, packageSearchText, searchTerms } from '../../domain/package-search';
+import type { LocalPackage, LocalRecipient, PtpDb, Rejection } from './schema';
 
 const live = (p: { deletedAt: string | null }) => !p.deletedAt;
 const newestFirst = (a: LocalPackage, b: LocalPackage) => b.receivedAt.localeCompare(a.receivedAt);
 
 export interface PackageFilter {
   status?: PackageStatus | null;
-  /** A recipient-name prefix or a tracking-number suffix (the last digits on a label). */
+  /** Words found in the name, tracking number (any part), sender or notes (domain/package-search.ts). */
   search?: string;
   limit?: number;
 }
 
-/** The list screen: newest first; optional status; the search box matches name prefixes and tracking suffixes. */
+/** The list screen: newest first; optional status; the search box as package-search.ts describes. */
 export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promise<LocalPackage[]> {
   const limit = filter.limit ?? 200;
-  const q = (filter.search ?? '').trim();
+  const terms = searchTerms(filter.search ?? '');
   const status = filter.status ?? null;
-  const statusOk = (p: LocalPackage) => !status || p.status === status;
 
-  if (!q) {
+  if (!terms.length) {
     const rows = status
       ? db.packages.where('[status+receivedAt]').between([status, ''], [status, '\uffff']).reverse()
       : db.packages.orderBy('receivedAt').reverse();
     return rows.filter(live).limit(limit).toArray();
   }
-  const prefix = q.toLowerCase();
-  const byName = (
-    status
-      ? db.packages.where('[status+recipientNameLower]').between([status, prefix], [status, prefix + '\uffff'])
-      : db.packages.where('recipientNameLower').startsWith(prefix)
-  )
-    .filter(live)
-    .limit(limit)
-    .toArray();
-  const tracking = normalizeTracking(q);
-  const bySuffix = tracking
-    ? db.packages
-        .where('trackingReversed')
-        .startsWith(reverseTracking(tracking))
-        .filter((p) => live(p) && statusOk(p))
-        .limit(limit)
-        .toArray()
-    : Promise.resolve([]);
-  const merged = new Map<string, LocalPackage>();
-  for (const p of [...(await byName), ...(await bySuffix)]) merged.set(p.id, p);
-  return [...merged.values()].sort(newestFirst).slice(0, limit);
+  return searchPackages(db, terms, status, limit);
+}
+
+/** Candidates read per round from the row table, newest first, until `limit` rows matched. */
+const VERIFY_BATCH = 200;
+
+/**
+ * A search: the digest's few rows are scanned in memory (any part of any field), the candidates
+ * sorted newest first, then read from the row table in batches and checked against the row itself
+ * (the digest may hold older versions of a row; the row is what counts) until `limit` matched.
+ */
+async function searchPackages(db: PtpDb, terms: string[], status: PackageStatus | null, limit: number): Promise<LocalPackage[]> {
+  const chunks = await db.searchDigest.toArray();
+  const candidates = new Map<string, string>();
+  for (const c of chunks) {
+    const { ids, texts, receivedAt } = c;
+    for (let i = 0; i < ids.length; i++) if (matchesSearch(texts[i]!, terms)) candidates.set(ids[i]!, receivedAt[i]!);
+  }
+  const ordered = [...candidates].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0));
+  const found: LocalPackage[] = [];
+  for (let from = 0; from < ordered.length && found.length < limit; from += VERIFY_BATCH) {
+    const rows = await db.packages.bulkGet(ordered.slice(from, from + VERIFY_BATCH).map(([id]) => id));
+    for (const p of rows) {
+      if (!p || p.deletedAt || (status && p.status !== status) || !matchesSearch(packageSearchText(p), terms)) continue;
+      found.push(p);
+      if (found.length >= limit) break;
+    }
+  }
+  return found.sort(newestFirst);
 }
 
 export const recentPackages = (db: PtpDb, limit = 20) => listPackages(db, { limit });

@@ -13,6 +13,7 @@
 // `base` entry is put back, acknowledged outbox entries (id ≤ lastMutationId) are dropped, and the
 // remaining ones are re-run with the shared mutators, which records `base` entries afresh.
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import { packageSearchText } from '../../domain/package-search';
 import type { MutationName } from '../../domain/sync/mutations';
 import type {
   AttachmentKind,
@@ -82,6 +83,22 @@ export interface LocalBlob {
   createdAt: string;
 }
 
+/**
+ * The search digest (v3): what each package is found by, as compact arrays, one entry per page of
+ * a pull or per local action. Searching reads these few rows and scans their text in memory, so a
+ * search for any part of a name or tracking number needs no index entry per word or per n-gram
+ * (which would cost the first sync dearly). An entry is appended whenever a package row is written,
+ * so the newest entry of an id always describes the row as stored; older ones are only hints, and
+ * every hit is checked against the row itself (queries.ts). `compactDigest` folds them together.
+ */
+export interface SearchDigestChunk {
+  seq?: number;
+  ids: string[];
+  /** `packageSearchText` of each row (src/lib/domain/package-search.ts). */
+  texts: string[];
+  receivedAt: string[];
+}
+
 export interface MetaEntry {
   key: string;
   value: unknown;
@@ -115,6 +132,7 @@ export class PtpDb extends Dexie {
   blobs!: EntityTable<LocalBlob, 'hash'>;
   meta!: EntityTable<MetaEntry, 'key'>;
   rejections!: Table<Rejection, [string, number]>;
+  searchDigest!: Table<SearchDigestChunk, number>;
 
   constructor(
     readonly facilityId: string,
@@ -138,6 +156,18 @@ export class PtpDb extends Dexie {
     this.version(2).stores({
       packages: 'id, status, recipientNameLower, trackingReversed, receivedAt, [status+receivedAt], [status+recipientNameLower]',
     });
+    // v3 (docs/sync.md "First sync" and "Search"): every index entry is paid 50,000 times on a
+    // first sync, so packages keep only what the list reads in order (newest first, by status) and
+    // the tracking suffix; searches go through the search digest instead of name indexes.
+    this.version(3)
+      .stores({
+        packages: 'id, receivedAt, [status+receivedAt], trackingReversed',
+        searchDigest: '++seq',
+      })
+      .upgrade(async (tx) => {
+        const rows = (await tx.table('packages').toArray()) as LocalPackage[];
+        if (rows.length) await tx.table('searchDigest').add(digestChunk(rows));
+      });
   }
 
   rowTable<T extends SyncedTable>(table: T): Table<LocalRowOf[T], string> {
@@ -165,6 +195,15 @@ export function toLocal<T extends SyncedTable>(table: T, row: Record<string, unk
     return { ...r, nameLower: (r.name ?? '').toLowerCase() } as LocalRowOf[T];
   }
   return row as unknown as LocalRowOf[T];
+}
+
+/** One digest entry per package row, in the order given. */
+export function digestChunk(rows: readonly PackageRow[]): SearchDigestChunk {
+  return {
+    ids: rows.map((r) => r.id),
+    texts: rows.map((r) => packageSearchText(r)),
+    receivedAt: rows.map((r) => r.receivedAt),
+  };
 }
 
 /** Tracking numbers are compared without spaces or case: scanners and people type them differently. */

@@ -5,11 +5,16 @@
 import type { MutationStore } from '../../domain/sync/mutators';
 import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow, SyncedTable } from '../../domain/sync/rows';
 import { toLocal, type PtpDb } from './schema';
+import type { DigestCollector } from './search-digest';
 
 export const baseKey = (table: SyncedTable, id: string) => `${table}:${id}`;
 
 export class DexieMutationStore implements MutationStore {
-  constructor(private readonly db: PtpDb) {}
+  /** `digest` collects every package row written, for the search digest (the caller flushes it). */
+  constructor(
+    private readonly db: PtpDb,
+    private readonly digest: DigestCollector,
+  ) {}
 
   private async write(table: SyncedTable, row: { id: string }) {
     const key = baseKey(table, row.id);
@@ -18,6 +23,7 @@ export class DexieMutationStore implements MutationStore {
       await this.db.base.put({ key, table, id: row.id, row: (current as Record<string, unknown> | undefined) ?? null });
     }
     await this.db.rowTable(table).put(toLocal(table, row as unknown as Record<string, unknown>));
+    if (table === 'packages') this.digest.add(row as unknown as PackageRow);
   }
 
   async getPackage(id: string): Promise<PackageRow | undefined> {

@@ -6,7 +6,7 @@
 import type { MutationInput, MutationName } from '../../domain/sync/mutations';
 import { PROTOCOL_VERSION, pullResponse, pushResponse, SCHEMA_VERSION } from '../../domain/sync/protocol';
 import type { PatchOp } from '../../domain/sync/protocol';
-import { getMeta, COOKIE_KEY, setMeta, type ClientIdentity } from '../db/meta';
+import { getMeta, COOKIE_KEY, setMeta, STAGED_PULL_KEY, type ClientIdentity, type StagedPull } from '../db/meta';
 import {
   claimDevice,
   enqueueMutation,
@@ -18,7 +18,7 @@ import {
   type PreparedBlob,
 } from '../db/outbox';
 import { retryNetworkFailuresNow } from '../db/blobs';
-import { applyPull, type RebaseOutcome } from '../db/rebase';
+import { applyPull, stagePullPage, type RebaseOutcome } from '../db/rebase';
 import { recordRejections } from '../db/rejections';
 import type { OutboxEntry, PtpDb, Rejection } from '../db/schema';
 import { backoffDelay } from './backoff';
@@ -356,35 +356,68 @@ export class SyncEngine {
 
   private async pull(outcome: SyncOutcome) {
     let cookie = (await getMeta<string | null>(this.db, COOKIE_KEY)) ?? null;
+    let staged = (await getMeta<StagedPull | null>(this.db, STAGED_PULL_KEY)) ?? null;
     for (let attempt = 0; ; attempt++) {
       try {
-        const fromScratch = cookie === null;
-        const patch: PatchOp[] = [];
-        let lastMutationId = 0;
-        let pages = 0;
-        // Pages are staged in memory and applied together once `more` is false.
-        for (;;) {
-          const page = await postJson(this.transport, '/api/sync/pull', { ...this.envelope(), cookie }, pullResponse);
-          patch.push(...page.patch);
-          cookie = page.cookie;
-          lastMutationId = page.lastMutationId;
-          pages++;
-          if (fromScratch && page.more) this.setStatus({ firstSyncProgress: pages / (pages + 2), firstSyncRows: patch.length });
-          if (!page.more) break;
-        }
-        if (fromScratch) this.setStatus({ firstSyncProgress: 1, firstSyncRows: patch.length });
-        outcome.pulledOps = patch.length;
-        outcome.rebase = await applyPull(this.db, this.actor, { patch, lastMutationId, cookie: cookie!, fromScratch });
-        this.client = { ...this.client, lastMutationId: Math.max(this.client.lastMutationId, lastMutationId) };
+        await this.pullPages(outcome, cookie, staged);
         return;
       } catch (e) {
         // A cookie this server does not know (another deployment): start over from a full snapshot.
         if (attempt === 0 && e instanceof SyncHttpError && (e.code === 'invalid_cursor' || e.code === 'invalid_cookie')) {
           cookie = null;
+          staged = null;
           await setMeta(this.db, COOKIE_KEY, null);
+          await setMeta(this.db, STAGED_PULL_KEY, null);
           continue;
         }
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Pulls to the end. An incremental pull stages its pages in memory and applies them in one
+   * transaction with the rebase. A first sync (no cookie, or one interrupted earlier) writes each
+   * page as it arrives while the next one downloads, so the lists fill in at once; its last page
+   * confirms the snapshot (docs/sync.md "First sync").
+   */
+  private async pullPages(outcome: SyncOutcome, storedCookie: string | null, staged: StagedPull | null) {
+    const start = staged ? staged.cookie : storedCookie;
+    const firstSync = start === null || staged !== null;
+    let stagedRows = staged?.rows ?? 0;
+    let stagedAny = staged !== null;
+    const memory: PatchOp[] = [];
+    let pages = 0;
+    const fetchPage = (cookie: string | null) => {
+      const p = postJson(this.transport, '/api/sync/pull', { ...this.envelope(), cookie }, pullResponse);
+      p.catch(() => undefined); // awaited below; a page fetched ahead must not reject unobserved
+      return p;
+    };
+    let next = fetchPage(start);
+    for (;;) {
+      const page = await next;
+      pages++;
+      outcome.pulledOps += page.patch.length;
+      if (!page.more) {
+        const patch = memory.length ? [...memory, ...page.patch] : page.patch;
+        if (firstSync) this.setStatus({ firstSyncProgress: 1, firstSyncRows: stagedRows + patch.length });
+        outcome.rebase = await applyPull(this.db, this.actor, {
+          patch,
+          lastMutationId: page.lastMutationId,
+          cookie: page.cookie,
+          fromScratch: start === null && !stagedAny,
+        });
+        this.client = { ...this.client, lastMutationId: Math.max(this.client.lastMutationId, page.lastMutationId) };
+        return;
+      }
+      next = fetchPage(page.cookie); // downloads while this page is written
+      if (firstSync) {
+        stagedRows += page.patch.length;
+        await stagePullPage(this.db, this.actor, page.patch, { cookie: page.cookie, rows: stagedRows }, !stagedAny);
+        stagedAny = true;
+        this.setStatus({ firstSyncProgress: pages / (pages + 2), firstSyncRows: stagedRows });
+      } else {
+        memory.push(...page.patch);
       }
     }
   }
