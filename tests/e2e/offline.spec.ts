@@ -40,7 +40,7 @@ test('(12) a package saved offline in a tab that was then closed syncs from the 
   await context.setOffline(true);
   const tracking = trackingNo('TAB');
   await pk.receive({ tracking, recipient: 'Dana Offline' });
-  await expect(pk.syncSummary).toHaveText('1 unsynced change');
+  await expect(pk.syncSummary).toHaveText('Offline · 1 waiting');
   await page.close();
 
   // The next tab opens offline (shell from the service worker) and still holds the change.
@@ -48,7 +48,7 @@ test('(12) a package saved offline in a tab that was then closed syncs from the 
   const pk2 = new PackagesPage(next);
   await next.goto('/packages');
   await expect(pk2.row(tracking)).toContainText('not synced');
-  await expect(pk2.syncSummary).toHaveText('1 unsynced change');
+  await expect(pk2.syncSummary).toHaveText('Offline · 1 waiting');
 
   await context.setOffline(false);
   await pk2.expectAllSynced();
@@ -91,12 +91,13 @@ test('a whole offline session: 20 packages with photos survive reloads and all r
   await expect(pk.rows).toHaveCount(N);
   for (const t of trackings) await expect(pk.row(t)).toContainText('not synced');
   // Every receive and every photo link is queued; every photo waits for upload.
-  await expect(pk.syncSummary).toHaveText(`${2 * N} unsynced changes · ${N} uploads pending`);
+  await expect(pk.syncSummary).toHaveText(`Offline · ${3 * N} waiting`);
   await expect(pk.syncStatus).toHaveAttribute('data-state', 'offline');
 
   // A package's photo shows from the device while it waits for upload.
   await pk.openPackage(trackings[7]!);
-  await expect(pk.page.getByText('uploading…')).toBeVisible();
+  await expect(pk.page.getByText('waiting for the network to upload')).toBeVisible();
+  await expect(pk.page.getByText('uploading…')).toHaveCount(0);
   await pk.expectImageLoaded(pk.photo('Intake photo'));
 
   await context.setOffline(false);

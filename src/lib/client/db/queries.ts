@@ -134,6 +134,20 @@ export async function syncCounts(db: PtpDb): Promise<SyncCounts> {
   return { pendingMutations, pendingUploads, rejections, lastSyncedAt: (last?.value as string | undefined) ?? null };
 }
 
+/**
+ * Ids of packages a queued (not yet acknowledged) mutation touches: receives, holds, deliveries,
+ * returns, edits, photos — what lists mark "not synced yet".
+ */
+export async function pendingPackageIds(db: PtpDb): Promise<Set<string>> {
+  const ids = new Set<string>();
+  await db.outbox.each((m) => {
+    const id = (m.args as { id?: unknown } | null)?.id;
+    if (m.name.startsWith('package.') && typeof id === 'string') ids.add(id);
+  });
+  return ids;
+}
+
+export const watchPendingPackageIds = (db: PtpDb): Observable<Set<string>> => liveQuery(() => pendingPackageIds(db));
 export const watchPackages = (db: PtpDb, filter: PackageFilter): Observable<LocalPackage[]> => liveQuery(() => listPackages(db, filter));
 export const watchPackageDetail = (db: PtpDb, id: string): Observable<PackageDetail | null> => liveQuery(() => packageDetail(db, id));
 export const watchRecipients = (db: PtpDb, q: string, limit?: number) => liveQuery(() => searchRecipients(db, q, limit));

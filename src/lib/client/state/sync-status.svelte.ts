@@ -4,6 +4,7 @@
 // uploads and the last successful sync time, always visible). `sync` holds the engine of the
 // active facility: the layout opens it after sign-in and closes it on sign-out or facility switch.
 import type { Role } from '../../domain/permissions';
+import { syncBadge, type BadgeState, type SyncBadge } from '../../domain/sync-status';
 import { watchSyncCounts } from '../db/queries';
 import { PtpDb } from '../db/schema';
 import { SyncEngine, type SyncState } from '../sync/engine';
@@ -21,14 +22,24 @@ export class SyncStatus {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   private engineState = $state<SyncState>('pending');
 
-  /** What the badge shows: a problem first, then whether anything waits. */
-  state: SyncState = $derived.by(() => {
-    const s = this.engineState;
-    if (s === 'facility_mismatch' || s === 'update_required' || s === 'signed_out' || s === 'read_only') return s;
-    if (!this.online) return 'offline';
-    if (s === 'offline' || s === 'error') return s;
-    return this.pendingMutations + this.pendingUploads > 0 ? 'pending' : 'synced';
-  });
+  /** What the badge shows (the rule: src/lib/domain/sync-status.ts). */
+  badge: SyncBadge = $derived(
+    syncBadge({
+      engineState: this.engineState,
+      engineMessage: this.message,
+      online: this.online,
+      syncing: this.syncing,
+      pendingMutations: this.pendingMutations,
+      pendingUploads: this.pendingUploads,
+      rejections: this.rejections,
+      firstSyncRows: this.firstSyncProgress === null ? null : this.firstSyncRows,
+    }),
+  );
+
+  /** The badge's state, for the few places that branch on it. */
+  get state(): BadgeState {
+    return this.badge.state;
+  }
 
   constructor(readonly engine: SyncEngine) {}
 

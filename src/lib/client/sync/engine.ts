@@ -62,6 +62,8 @@ export interface EngineOptions {
   intervalMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Whether the browser says it has a network (navigator.onLine); while it does not, nothing is sent. */
+  online?: () => boolean;
 }
 
 /** States that need a person (or a new app version) before syncing can go on. */
@@ -96,7 +98,7 @@ export class SyncEngine {
   private readonly transport: Transport;
   private readonly locks: LockLike;
   private readonly uploader: BlobUploader;
-  private readonly opts: Required<Pick<EngineOptions, 'pushBatchSize' | 'schemaVersion' | 'intervalMs' | 'now' | 'random'>>;
+  private readonly opts: Required<Pick<EngineOptions, 'pushBatchSize' | 'schemaVersion' | 'intervalMs' | 'now' | 'random' | 'online'>>;
   private listeners = new Set<(s: EngineStatus) => void>();
   private inflight: Promise<SyncOutcome> | null = null;
   private again = false;
@@ -116,6 +118,7 @@ export class SyncEngine {
       intervalMs: o.intervalMs ?? 5_000,
       now: o.now ?? Date.now,
       random: o.random ?? Math.random,
+      online: o.online ?? (() => typeof navigator === 'undefined' || navigator.onLine !== false),
     };
     this.uploader = new BlobUploader(this.db, this.transport, this.locks, `ptp-upload-${this.facilityId}`, this.opts.now, this.opts.random);
   }
@@ -195,6 +198,7 @@ export class SyncEngine {
 
   /** The device is online again: photos that failed only for want of a network go now. */
   async networkReturned(): Promise<void> {
+    this.failures = 0;
     await retryNetworkFailuresNow(this.db);
     await this.sync();
   }
@@ -240,6 +244,8 @@ export class SyncEngine {
     this.timer = null;
     const state = this.status.state;
     if (HALTING.has(state)) return;
+    // The browser knows it has no network: wait for its `online` event, not a timer.
+    if (state === 'offline' && !this.opts.online()) return;
     let delay = this.opts.intervalMs;
     if (state === 'offline' || state === 'error') delay = backoffDelay(this.failures, { random: this.opts.random });
     else if (typeof document !== 'undefined' && document.visibilityState === 'hidden') delay = Math.max(delay, 30_000);
@@ -249,6 +255,11 @@ export class SyncEngine {
   private async syncOnce(): Promise<SyncOutcome> {
     const outcome: SyncOutcome = { state: 'synced', pushed: 0, rejected: 0, pulledOps: 0 };
     if (HALTING.has(this.status.state)) return { ...outcome, state: this.status.state };
+    if (!this.opts.online()) {
+      // No request while the browser is offline: the queue waits for the `online` event.
+      this.setStatus({ state: 'offline', message: MESSAGES.offline, syncing: false, firstSyncProgress: null });
+      return { ...outcome, state: 'offline' };
+    }
     this.setStatus({ syncing: true });
     let readOnly: SyncHttpError | null = null;
     try {
@@ -290,8 +301,9 @@ export class SyncEngine {
       console.error('[sync]', e);
     }
     const kind: FailureKind = e instanceof SyncHttpError ? e.kind : 'refused';
-    let state = STATE_OF[kind] ?? 'error';
-    if (kind === 'network' && typeof navigator !== 'undefined' && navigator.onLine) state = 'error';
+    // No answer at all is "offline" even when the browser believes it is online (Wi-Fi without a
+    // way out): said calmly, retried with backoff; only an answer from the server is an error.
+    const state = STATE_OF[kind] ?? 'error';
     this.failures++;
     const detail = e instanceof Error ? e.message : String(e);
     const message = state === 'error' ? `Sync failed (${detail}); retrying` : MESSAGES[state];
