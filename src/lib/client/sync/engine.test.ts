@@ -14,7 +14,7 @@ const USER = '00000000-0000-4000-8000-000000000002';
 
 type Handler = (path: string, body: Record<string, unknown>) => Response | Promise<Response>;
 
-async function engineWith(handler: Handler) {
+async function engineWith(handler: Handler, opts: { online?: () => boolean } = {}) {
   const db = new PtpDb(FACILITY, { indexedDB: new IDBFactory(), IDBKeyRange });
   const seen: { path: string; body: Record<string, unknown> }[] = [];
   const engine = await SyncEngine.open({
@@ -29,6 +29,7 @@ async function engineWith(handler: Handler) {
     },
     baseUrl: 'http://device.test',
     random: () => 0.5,
+    online: opts.online,
   });
   return { engine, db, seen };
 }
@@ -110,6 +111,37 @@ describe('sync engine (scripted server)', () => {
     });
     expect((await db.packages.toCollection().primaryKeys()).sort()).toEqual([receive(1).id, other.id].sort());
     expect(await db.outbox.count()).toBe(1);
+  });
+
+  it('sends nothing while the browser is offline, and says offline (not an error)', async () => {
+    let online = false;
+    const { engine, db, seen } = await engineWith(
+      (path, body) => {
+        if (path.endsWith('/pull')) return emptyPull(2);
+        const muts = body.mutations as { id: number }[];
+        return Response.json({ lastMutationId: 2, results: muts.map((m) => ({ id: m.id, status: 'applied' })) });
+      },
+      { online: () => online },
+    );
+    await engine.mutate('package.receive', receive(1));
+    await engine.mutate('package.hold', { id: receive(1).id, note: 'shelf B' });
+    for (let i = 0; i < 3; i++) expect((await engine.sync()).state).toBe('offline');
+    expect(seen).toHaveLength(0);
+    expect(engine.status).toMatchObject({ state: 'offline', syncing: false });
+    expect(engine.status.message).not.toMatch(/fail/i);
+    expect(await db.outbox.count()).toBe(2);
+    online = true;
+    expect((await engine.sync()).state).toBe('synced');
+    expect(seen.map((r) => r.path)).toEqual(['/api/sync/push', '/api/sync/pull']);
+  });
+
+  it('a request that gets no answer while the browser believes it is online is offline, retried later', async () => {
+    const { engine } = await engineWith(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    await engine.mutate('package.receive', receive(1));
+    expect((await engine.sync()).state).toBe('offline');
+    expect(engine.status.message).not.toMatch(/Failed to fetch/);
   });
 
   it('ids are gap-free and continue after the acknowledged ones', async () => {
