@@ -186,6 +186,49 @@ describe('blob upload and read', () => {
     // P3's red lies outside sRGB: converted, it clips to full red (a P3 value read as sRGB would not).
     expect(r2).toBeGreaterThan(240);
     expect(g2).toBeLessThan(40);
+    // The converted photo says what it is: tagged sRGB; an sRGB one needs no tag (sRGB is the default).
+    expect(isSrgbProfile((await sharp((await processImage(p3)).data).metadata()).icc)).toBe(true);
+    expect((await sharp((await processImage(srgb)).data).metadata()).icc).toBeUndefined();
+  });
+
+  it('a Display P3 photo resized before its conversion keeps its colours (against converting first)', async () => {
+    // A 2400 × 1800 P3 photo-like image (colour gradients, a saturated patch), brought to 1600 px.
+    const w = 2400;
+    const h = 1800;
+    const raw = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const i = (y * w + x) * 3;
+        const patch = x > 1500 && y > 1000;
+        raw[i] = patch ? 250 : Math.round((x / w) * 255);
+        raw[i + 1] = patch ? 30 : Math.round((y / h) * 255);
+        raw[i + 2] = patch ? 40 : Math.round(((x + y) / (w + h)) * 255);
+      }
+    const p3 = await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .withIccProfile('p3')
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const out = await processImage(p3);
+    expect([out.width, out.height]).toEqual([1600, 1200]);
+    expect(isSrgbProfile((await sharp(out.data).metadata()).icc)).toBe(true);
+    // The reference: sharp's own path, converting the full image to sRGB first, then resizing.
+    const reference = await sharp(p3).resize(1600, 1200).toColourspace('srgb').raw().toBuffer();
+    const ours = await sharp(out.data).raw().toBuffer();
+    expect(ours.length).toBe(reference.length);
+    let sum = 0;
+    for (let i = 0; i < ours.length; i++) sum += Math.abs(ours[i]! - reference[i]!);
+    // Mean difference per channel (JPEG at quality 80 on both sides of the comparison included).
+    expect(sum / ours.length).toBeLessThan(2);
+    // The saturated patch stays saturated (not washed out, not read as sRGB unconverted).
+    const [r, g] = await sharp(out.data).extract({ left: 1400, top: 1000, width: 1, height: 1 }).raw().toBuffer();
+    const [rr, rg] = await sharp(p3)
+      .resize(1600, 1200)
+      .toColourspace('srgb')
+      .extract({ left: 1400, top: 1000, width: 1, height: 1 })
+      .raw()
+      .toBuffer();
+    expect(Math.abs(r! - rr!)).toBeLessThan(8);
+    expect(Math.abs(g! - rg!)).toBeLessThan(8);
   });
 
   it('keeps a signature as lossless PNG', async () => {

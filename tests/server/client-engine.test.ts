@@ -570,20 +570,21 @@ describe('client sync engine against the server', () => {
 
   it('a change made during a first sync stays on top, is pushed once, and the rebase is exact', async () => {
     const dev = new TestDevice(account);
-    let engine!: SyncEngine;
+    const device: { engine?: SyncEngine } = {};
     let pulls = 0;
     let held: string | null = null;
     const realFetch = dev.fetch;
     dev.fetch = async (url, init) => {
       if (new URL(url).pathname === '/api/sync/pull' && ++pulls === 3) {
         // The operator holds a package already shown while the rest is still downloading.
+        const engine = device.engine!;
         held = String((await engine.db.packages.toCollection().primaryKeys())[0]);
         await engine.mutate('package.hold', { id: held, note: 'mid first sync' });
         expect((await engine.db.packages.get(held))?.status).toBe('held');
       }
       return realFetch(url, init);
     };
-    engine = await dev.engine();
+    const engine = (device.engine = await dev.engine());
     expect((await engine.sync()).state).toBe('synced');
     await engine.idle();
     expect(held).not.toBeNull();

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, matchesSearch, MAX_SEARCH_LENGTH, packageSearchText, searchTerms, type SearchablePackage } from './package-search';
 
-const ada = { recipientName: 'Ada Lovelace', trackingNumber: '1Z 999 AA1 01 2345 6784', sender: 'Analytical Engines Ltd', notes: 'Fragile: gears' };
+const ada = {
+  recipientName: 'Ada Lovelace',
+  trackingNumber: '1Z 999 AA1 01 2345 6784',
+  sender: 'Analytical Engines Ltd',
+  notes: 'Fragile: gears',
+};
 const finds = (q: string, p: SearchablePackage = ada) => matchesSearch(packageSearchText(p), searchTerms(q));
 
 describe('package search', () => {
@@ -46,7 +51,12 @@ describe('package search', () => {
   it('a term cannot match across two fields', () => {
     // "lace1z" would span the name and the tracking number.
     expect(finds('lace1z')).toBe(false);
-    expect(packageSearchText({ recipientName: 'A', trackingNumber: 'B', sender: null, notes: null }).split('\u0001')).toEqual(['a', 'b', '', '']);
+    expect(packageSearchText({ recipientName: 'A', trackingNumber: 'B', sender: null, notes: null }).split('\u0001')).toEqual([
+      'a',
+      'b',
+      '',
+      '',
+    ]);
   });
 
   it('an empty or punctuation-only query matches everything; long input is cut', () => {

@@ -14,7 +14,11 @@ export interface SearchablePackage {
 
 /** Lowercase, accents removed (NFKD, combining marks dropped), ß → ss. */
 export function foldText(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/ß/g, 'ss');
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss');
 }
 
 /** Longest query the device searches by (longer input is cut, never an error). */

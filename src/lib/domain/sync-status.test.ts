@@ -23,7 +23,15 @@ describe('sync badge', () => {
   });
 
   it('offline is calm and counts what waits, whatever the last attempt threw', () => {
-    const offline = syncBadge(facts({ online: false, engineState: 'error', engineMessage: 'Sync failed (Failed to fetch)', pendingMutations: 2, pendingUploads: 1 }));
+    const offline = syncBadge(
+      facts({
+        online: false,
+        engineState: 'error',
+        engineMessage: 'Sync failed (Failed to fetch)',
+        pendingMutations: 2,
+        pendingUploads: 1,
+      }),
+    );
     expect(offline).toEqual({ state: 'offline', summary: 'Offline · 3 waiting', detail: null });
     expect(syncBadge(facts({ engineState: 'offline' })).summary).toBe('Offline');
     expect(syncBadge(facts({ online: false, rejections: 1, pendingMutations: 1 })).summary).toBe('Offline · 1 waiting');
@@ -54,6 +62,9 @@ describe('sync badge', () => {
   });
 
   it('a first sync shows its progress', () => {
-    expect(syncBadge(facts({ firstSyncRows: 12000, syncing: true }))).toMatchObject({ state: 'syncing', summary: 'Downloading… 12,000 records' });
+    expect(syncBadge(facts({ firstSyncRows: 12000, syncing: true }))).toMatchObject({
+      state: 'syncing',
+      summary: 'Downloading… 12,000 records',
+    });
   });
 });

@@ -7,14 +7,7 @@
 //     read-only, update required) says so; server trouble while online says it is retrying.
 
 export type EngineSyncState =
-  | 'synced'
-  | 'pending'
-  | 'offline'
-  | 'error'
-  | 'facility_mismatch'
-  | 'read_only'
-  | 'update_required'
-  | 'signed_out';
+  'synced' | 'pending' | 'offline' | 'error' | 'facility_mismatch' | 'read_only' | 'update_required' | 'signed_out';
 
 export interface SyncFacts {
   /** The outcome of the engine's last run. */
@@ -65,7 +58,7 @@ export function syncBadge(f: SyncFacts): SyncBadge {
     return { state: f.engineState as BadgeState, summary: summary, detail: f.engineMessage || null };
   }
   if (!f.online || f.engineState === 'offline') {
-    return { state: 'offline', summary: (waiting ? `Offline · ${waiting} waiting` : 'Offline'), detail: null };
+    return { state: 'offline', summary: waiting ? `Offline · ${waiting} waiting` : 'Offline', detail: null };
   }
   if (f.firstSyncRows !== null) {
     return { state: 'syncing', summary: `Downloading… ${f.firstSyncRows.toLocaleString('en-US')} records`, detail: null };

@@ -80,20 +80,19 @@ export async function processImage(input: Buffer, opts: { signature?: boolean } 
   try {
     // sharp writes no metadata unless asked (withMetadata/keepExif), so EXIF and GPS are dropped.
     // An embedded sRGB profile (Android phones, and anything sharp itself wrote) needs no colour
-    // conversion, which costs ~130 ms per 12 MP photo; other profiles (Display P3) are converted.
-    const ignoreIcc = isSrgbProfile(meta.icc);
+    // conversion, which costs ~130 ms per 12 MP photo.
     // Another profile (an iPhone's Display P3) is converted after the resize, on ~2 MP instead of
-    // 12: the photo is resized in its own colour space into an uncompressed TIFF that keeps only
-    // the profile, then converted to sRGB and encoded (~290 ms instead of ~670 ms for 12 MP; mean
-    // difference under 0.5 of 255 per channel; bench/photo-processing.ts --icc p3).
-    const convertAfterResize = !signature && !ignoreIcc && meta.icc !== undefined;
-    let pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', ignoreIcc: ignoreIcc || convertAfterResize })
+    // 12, in the same pipeline: the input profile is not applied on load (`ignoreIcc`) but stays
+    // attached to the pixels, and `withIccProfile('srgb')` converts from that embedded profile to
+    // sRGB just before encoding and tags the JPEG as sRGB (libvips icc_transform with `embedded`).
+    // Resizing in the camera's colour space differs from resizing in sRGB by under 0.5 of 255 per
+    // channel on average (tests/server/blobs.test.ts, bench/photo-processing.ts --icc p3).
+    const srgb = isSrgbProfile(meta.icc);
+    const convertAfterResize = !signature && !srgb && meta.icc !== undefined;
+    let pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', ignoreIcc: srgb || convertAfterResize })
       .rotate()
       .resize(MAX_EDGE, MAX_EDGE, { fit: 'inside', withoutEnlargement: true });
-    if (convertAfterResize) {
-      const resized = await pipeline.keepIccProfile().tiff({ compression: 'none' }).toBuffer();
-      pipeline = sharp(resized, { failOn: 'error' });
-    }
+    if (convertAfterResize) pipeline = pipeline.withIccProfile('srgb');
     const { data, info } = signature
       ? await pipeline.png({ compressionLevel: 9, palette: false }).toBuffer({ resolveWithObject: true })
       : await pipeline.flatten({ background: '#ffffff' }).jpeg(PHOTO_JPEG).toBuffer({ resolveWithObject: true });
