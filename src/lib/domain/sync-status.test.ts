@@ -10,6 +10,7 @@ const facts = (over: Partial<SyncFacts> = {}): SyncFacts => ({
   pendingUploads: 0,
   rejections: 0,
   firstSyncRows: null,
+  lastSyncedAt: '2026-11-29T06:00:00.000Z',
   ...over,
 });
 
@@ -59,6 +60,11 @@ describe('sync badge', () => {
       const b = syncBadge(facts({ engineState: s, engineMessage: `because ${s}`, online: false, pendingMutations: 3 }));
       expect(b).toEqual({ state: s, summary: '3 waiting', detail: `because ${s}` });
     }
+  });
+
+  it('a device that never completed a sync is not "All synced"', () => {
+    expect(syncBadge(facts({ engineState: 'pending', lastSyncedAt: null }))).toMatchObject({ state: 'syncing', summary: 'Connecting…' });
+    expect(syncBadge(facts({ engineState: 'pending', lastSyncedAt: null, online: false })).summary).toBe('Offline');
   });
 
   it('a first sync shows its progress', () => {

@@ -23,6 +23,8 @@ export interface SyncFacts {
   rejections: number;
   /** Rows received so far by a first sync under way, else null. */
   firstSyncRows: number | null;
+  /** The last completed sync, null when this device never completed one. */
+  lastSyncedAt: string | null;
 }
 
 /** The badge's state (its colour and `data-state`). */
@@ -78,5 +80,7 @@ export function syncBadge(f: SyncFacts): SyncBadge {
     return { state: f.syncing ? 'syncing' : 'pending', summary: summary, detail: null };
   }
   if (f.rejections > 0) return { state: 'attention', summary: 'Synced', detail: null };
+  // Nothing confirmed yet (the first sync has not run): not "All synced".
+  if (f.lastSyncedAt === null) return { state: 'syncing', summary: 'Connecting…', detail: null };
   return { state: 'synced', summary: 'All synced', detail: null };
 }

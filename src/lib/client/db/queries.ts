@@ -25,10 +25,19 @@ export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promi
   const status = filter.status ?? null;
 
   if (!terms.length) {
-    const rows = status
-      ? db.packages.where('[status+receivedAt]').between([status, ''], [status, '\uffff']).reverse()
-      : db.packages.orderBy('receivedAt').reverse();
-    return rows.filter(live).limit(limit).toArray();
+    const rows = () =>
+      status
+        ? db.packages.where('[status+receivedAt]').between([status, ''], [status, '\uffff']).reverse()
+        : db.packages.orderBy('receivedAt').reverse();
+    // Without a JS filter Dexie reads the range with one getAll; a deleted row (only ever a
+    // pending local delete) is rare, so read a few more and drop them; if too many were, walk it.
+    const extra = Math.min(50, limit);
+    const first = await rows()
+      .limit(limit + extra)
+      .toArray();
+    const alive = first.filter(live);
+    if (alive.length >= limit || first.length < limit + extra) return alive.slice(0, limit);
+    return rows().filter(live).limit(limit).toArray();
   }
   return searchPackages(db, terms, status, limit);
 }

@@ -33,6 +33,7 @@ export class SyncStatus {
       pendingUploads: this.pendingUploads,
       rejections: this.rejections,
       firstSyncRows: this.firstSyncProgress === null ? null : this.firstSyncRows,
+      lastSyncedAt: this.lastSyncedAt,
     }),
   );
 
