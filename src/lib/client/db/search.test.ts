@@ -68,4 +68,14 @@ describe('package search on the device', () => {
     const rows = await listPackages(db, { search: 'person', limit: 5 });
     expect(rows.map((p) => p.recipientName)).toEqual(['Person 30', 'Person 29', 'Person 28', 'Person 27', 'Person 26']);
   });
+
+  it('the list leaves out packages deleted here and still fills its screen', async () => {
+    const db = await device();
+    for (let n = 1; n <= 8; n++) await enqueueMutation(db, actor, 'package.receive', receive(n, `Person ${n}`, `TRK${2000 + n}`));
+    for (const n of [8, 7, 6, 5, 4]) await enqueueMutation(db, actor, 'package.delete', { id: id(n) });
+    expect((await listPackages(db, { limit: 2 })).map((p) => p.recipientName)).toEqual(['Person 3', 'Person 2']);
+    expect((await listPackages(db, { limit: 10 })).map((p) => p.recipientName)).toEqual(['Person 3', 'Person 2', 'Person 1']);
+    expect((await listPackages(db, { limit: 2, status: 'received' })).map((p) => p.recipientName)).toEqual(['Person 3', 'Person 2']);
+    expect(await found(db, 'person')).toEqual(['Person 3', 'Person 2', 'Person 1']);
+  });
 });
