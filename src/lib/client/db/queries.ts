@@ -54,6 +54,8 @@ interface ScanChunk {
   ids: string[];
   texts: string[];
   times: Float64Array;
+  /** Empty when the chunk predates statuses in the digest (then every entry is a candidate). */
+  statuses: string[];
 }
 const scanCache = new WeakMap<PtpDb, Map<number, ScanChunk>>();
 
@@ -81,6 +83,7 @@ async function digestForScan(db: PtpDb): Promise<ScanChunk[]> {
         ids: c.ids,
         texts: c.texts,
         times: Float64Array.from(c.receivedAt, (t) => Date.parse(t)),
+        statuses: c.statuses ?? [],
       });
     });
   }
@@ -112,7 +115,9 @@ async function searchPackages(db: PtpDb, terms: string[], status: PackageStatus 
   for (const c of chunks) {
     for (let pos = c.joined.indexOf(lead); pos !== -1;) {
       const i = entryAt(c, pos);
-      if (rest.every((t) => c.texts[i]!.includes(t))) candidates.set(c.ids[i]!, c.times[i]!);
+      // An entry's status may be stale (a newer entry describes the row as stored): a superset, checked below.
+      const statusOk = !status || !c.statuses.length || c.statuses[i] === status;
+      if (statusOk && rest.every((t) => c.texts[i]!.includes(t))) candidates.set(c.ids[i]!, c.times[i]!);
       pos = c.joined.indexOf(lead, c.starts[i]! + c.texts[i]!.length + 1);
     }
   }

@@ -97,6 +97,8 @@ export interface SearchDigestChunk {
   /** `packageSearchText` of each row (src/lib/domain/package-search.ts). */
   texts: string[];
   receivedAt: string[];
+  /** Each row's status when the entry was written (absent in chunks written before it was added). */
+  statuses?: string[];
 }
 
 export interface MetaEntry {
@@ -203,6 +205,7 @@ export function digestChunk(rows: readonly PackageRow[]): SearchDigestChunk {
     ids: rows.map((r) => r.id),
     texts: rows.map((r) => packageSearchText(r)),
     receivedAt: rows.map((r) => r.receivedAt),
+    statuses: rows.map((r) => r.status),
   };
 }
 

@@ -41,19 +41,24 @@ export async function compactDigest(db: PtpDb, force = false): Promise<void> {
   if (!force && (await db.searchDigest.count()) <= DIGEST_COMPACT_AT) return;
   const chunks = await db.searchDigest.orderBy('seq').toArray();
   const stored = new Set((await db.packages.toCollection().primaryKeys()) as string[]);
-  const latest = new Map<string, [string, string]>();
-  for (const c of chunks) for (let i = 0; i < c.ids.length; i++) latest.set(c.ids[i]!, [c.texts[i]!, c.receivedAt[i]!]);
+  const latest = new Map<string, [string, string, string]>();
+  for (const c of chunks)
+    for (let i = 0; i < c.ids.length; i++) latest.set(c.ids[i]!, [c.texts[i]!, c.receivedAt[i]!, c.statuses?.[i] ?? '']);
   await db.searchDigest.clear();
-  let chunk: SearchDigestChunk = { ids: [], texts: [], receivedAt: [] };
-  for (const [id, [text, at]] of latest) {
+  const empty = () => ({ ids: [] as string[], texts: [] as string[], receivedAt: [] as string[], statuses: [] as string[] });
+  let chunk = empty();
+  for (const [id, [text, at, status]] of latest) {
     if (!stored.has(id)) continue;
     chunk.ids.push(id);
     chunk.texts.push(text);
     chunk.receivedAt.push(at);
+    chunk.statuses.push(status);
     if (chunk.ids.length >= COMPACT_CHUNK) {
-      await db.searchDigest.add(chunk);
-      chunk = { ids: [], texts: [], receivedAt: [] };
+      await db.searchDigest.add(omitSeq(chunk));
+      chunk = empty();
     }
   }
-  if (chunk.ids.length) await db.searchDigest.add(chunk);
+  if (chunk.ids.length) await db.searchDigest.add(omitSeq(chunk));
 }
+
+const omitSeq = ({ ids, texts, receivedAt, statuses }: SearchDigestChunk): SearchDigestChunk => ({ ids, texts, receivedAt, statuses });
