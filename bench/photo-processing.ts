@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { MAX_EDGE, processImage } from '../sync-server/src/blobs/process-image.ts';
+import { isSrgbProfile, MAX_EDGE, processImage } from '../sync-server/src/blobs/process-image.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,7 +85,9 @@ if (Math.max(warm.width, warm.height) > MAX_EDGE || warm.width !== 1200 || warm.
   throw new Error(`unexpected output ${warm.width}×${warm.height}`);
 }
 const outMeta = await sharp(warm.data).metadata();
-if (outMeta.exif || outMeta.orientation || outMeta.icc) throw new Error('metadata survived processing');
+if (outMeta.exif || outMeta.orientation) throw new Error('metadata survived processing');
+// A converted (Display P3) photo is tagged sRGB; an sRGB one carries no profile.
+if (ICC === 'p3' ? !isSrgbProfile(outMeta.icc) : outMeta.icc) throw new Error('the output is not (only) sRGB-tagged');
 
 const times: number[] = [];
 for (let i = 0; i < RUNS; i++) {
