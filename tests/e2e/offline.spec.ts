@@ -186,7 +186,9 @@ test('a conflict made offline is shown to the person whose change lost', async (
     await context.setOffline(false);
     await a.expectAllSynced();
     await mate.context.setOffline(false);
-    await b.expectAllSynced();
+    // Everything reached the server, but B's return was refused: not "All synced" while it needs attention.
+    await expect(b.syncSummary).toHaveText('Synced', { timeout: 30_000 });
+    await expect(b.syncStatus).toHaveAttribute('data-state', 'attention');
 
     // B's return was refused: the package shows the server's truth, and the refusal is listed.
     await expect(b.detailStatus).toHaveText('Delivered');
@@ -206,6 +208,7 @@ test('a conflict made offline is shown to the person whose change lost', async (
     await b.rejections.first().getByRole('button', { name: 'Dismiss' }).click();
     await expect(b.rejections).toHaveCount(0);
     await expect(b.syncStatus.getByRole('link')).toHaveCount(0);
+    await b.expectAllSynced();
 
     const server = await serverState(page.request);
     expect(server.packages.find((p) => p.trackingNumber === tracking)).toMatchObject({
