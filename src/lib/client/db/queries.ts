@@ -15,6 +15,8 @@ export interface PackageFilter {
   status?: PackageStatus | null;
   /** Words found in the name, tracking number (any part), sender or notes (domain/package-search.ts). */
   search?: string;
+  carrier?: string | null;
+  locationId?: string | null;
   limit?: number;
 }
 
@@ -23,7 +25,21 @@ export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promi
   const limit = filter.limit ?? 200;
   const terms = searchTerms(filter.search ?? '');
   const status = filter.status ?? null;
+  const carrier = filter.carrier ?? null;
+  const locationId = filter.locationId ?? null;
+  const othersOk = (p: LocalPackage) => (!carrier || p.carrier === carrier) && (!locationId || p.locationId === locationId);
+  const narrowed = !!carrier || !!locationId;
 
+  if (!terms.length && narrowed) {
+    // Carrier and location have no index: the newest rows are walked until the screen is full.
+    const rows = status
+      ? db.packages.where('[status+receivedAt]').between([status, ''], [status, '\uffff']).reverse()
+      : db.packages.orderBy('receivedAt').reverse();
+    return rows
+      .filter((p) => live(p) && othersOk(p))
+      .limit(limit)
+      .toArray();
+  }
   if (!terms.length) {
     const rows = () =>
       status
@@ -39,7 +55,7 @@ export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promi
     if (alive.length >= limit || first.length < limit + extra) return alive.slice(0, limit);
     return rows().filter(live).limit(limit).toArray();
   }
-  return searchPackages(db, terms, status, limit);
+  return searchPackages(db, terms, status, limit, othersOk);
 }
 
 /**
@@ -107,7 +123,13 @@ function entryAt(chunk: ScanChunk, pos: number): number {
  * first, then read from the row table in small batches and checked against the row itself (the
  * digest may hold older versions of a row; the row is what counts) until `limit` matched.
  */
-async function searchPackages(db: PtpDb, terms: string[], status: PackageStatus | null, limit: number): Promise<LocalPackage[]> {
+async function searchPackages(
+  db: PtpDb,
+  terms: string[],
+  status: PackageStatus | null,
+  limit: number,
+  othersOk: (p: LocalPackage) => boolean,
+): Promise<LocalPackage[]> {
   const chunks = await digestForScan(db);
   // Walk the joined text for the longest term; check the others on each hit's own text.
   const [lead, ...rest] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
@@ -127,7 +149,7 @@ async function searchPackages(db: PtpDb, terms: string[], status: PackageStatus 
   for (let from = 0; from < ordered.length && found.length < limit; from += batch) {
     const rows = await db.packages.bulkGet(ordered.slice(from, from + batch).map(([id]) => id));
     for (const p of rows) {
-      if (!p || p.deletedAt || (status && p.status !== status) || !matchesSearch(packageSearchText(p), terms)) continue;
+      if (!p || p.deletedAt || (status && p.status !== status) || !othersOk(p) || !matchesSearch(packageSearchText(p), terms)) continue;
       found.push(p);
       if (found.length >= limit) break;
     }

@@ -78,4 +78,32 @@ describe('package search on the device', () => {
     expect((await listPackages(db, { limit: 2, status: 'received' })).map((p) => p.recipientName)).toEqual(['Person 3', 'Person 2']);
     expect(await found(db, 'person')).toEqual(['Person 3', 'Person 2', 'Person 1']);
   });
+
+  it('filters by carrier and location, with or without a search', async () => {
+    const db = await device();
+    const shelf = '00000000-0000-4000-8000-0000000000aa';
+    await db.locations.put({
+      id: shelf,
+      name: 'Shelf A',
+      building: null,
+      floor: null,
+      deliveryInstructions: null,
+      version: 1,
+      deletedAt: null,
+    });
+    await enqueueMutation(
+      db,
+      actor,
+      'package.receive',
+      receive(1, 'Ada Lovelace', '1Z999AA10123456784', { carrier: 'ups', locationId: shelf }),
+    );
+    await enqueueMutation(db, actor, 'package.receive', receive(2, 'Ada Byron', '9400111899223197428490', { carrier: 'usps' }));
+    await enqueueMutation(db, actor, 'package.receive', receive(3, 'Grace Hopper', '1Z999AA10123456785', { carrier: 'ups' }));
+    const names = async (f: Parameters<typeof listPackages>[1]) => (await listPackages(db, f)).map((p) => p.recipientName);
+    expect(await names({ carrier: 'ups' })).toEqual(['Grace Hopper', 'Ada Lovelace']);
+    expect(await names({ carrier: 'usps', search: 'ada' })).toEqual(['Ada Byron']);
+    expect(await names({ locationId: shelf })).toEqual(['Ada Lovelace']);
+    expect(await names({ locationId: shelf, carrier: 'usps' })).toEqual([]);
+    expect(await names({ carrier: 'ups', status: 'received', search: '1z999' })).toEqual(['Grace Hopper', 'Ada Lovelace']);
+  });
 });
