@@ -1,10 +1,11 @@
 // The packages list's search over the search digest (schema.ts), on fake-indexeddb: it follows
 // local changes, checks every hit against the row, and survives compaction.
+import { Dexie } from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { enqueueMutation, claimDevice } from './outbox';
 import { listPackages, pendingPackageIds } from './queries';
-import { PtpDb } from './schema';
+import { dbName, PtpDb } from './schema';
 import { compactDigest } from './search-digest';
 
 const USER = '00000000-0000-4000-8000-000000000002';
@@ -105,5 +106,37 @@ describe('package search on the device', () => {
     expect(await names({ locationId: shelf })).toEqual(['Ada Lovelace']);
     expect(await names({ locationId: shelf, carrier: 'usps' })).toEqual([]);
     expect(await names({ carrier: 'ups', status: 'received', search: '1z999' })).toEqual(['Grace Hopper', 'Ada Lovelace']);
+  });
+
+  it('a device upgraded from schema v2 finds its packages (the digest is built on upgrade)', async () => {
+    const indexedDB = new IDBFactory();
+    const facility = '00000000-0000-4000-8000-000000000001';
+    const v2 = new Dexie(dbName(facility), { indexedDB, IDBKeyRange });
+    v2.version(2).stores({
+      packages: 'id, status, recipientNameLower, trackingReversed, receivedAt, [status+receivedAt], [status+recipientNameLower]',
+      recipients: 'id, nameLower',
+      departments: 'id',
+      locations: 'id',
+      packageEvents: 'id, packageId',
+      attachments: 'id, packageId, hash, [packageId+hash+kind]',
+      base: 'key',
+      outbox: 'id',
+      blobs: 'hash, state',
+      meta: 'key',
+      rejections: '[clientId+id], at',
+    });
+    const row = {
+      ...receive(1, 'Ada Lovelace', '1Z999AA10123456784'),
+      status: 'received',
+      version: 3,
+      deletedAt: null,
+      sender: null,
+      notes: null,
+    };
+    await v2.table('packages').put({ ...row, recipientNameLower: 'ada lovelace', trackingReversed: '48765432101aa999z1' });
+    v2.close();
+    const db = new PtpDb(facility, { indexedDB, IDBKeyRange });
+    expect((await listPackages(db, { search: 'lovelace' })).map((p) => p.id)).toEqual([row.id]);
+    expect((await listPackages(db, { search: 'AA1012' })).map((p) => p.id)).toEqual([row.id]);
   });
 });
