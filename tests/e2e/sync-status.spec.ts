@@ -83,4 +83,19 @@ test('search finds any word of a name and any part of a tracking number, and the
   await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'All' }).click();
   await expect(pk.row(grace)).toBeVisible();
   await expect(pk.rows).toHaveCount(1);
+
+  // The carrier filter too lives in the address (these test numbers are no carrier's: "Other").
+  await page.getByLabel('Carrier').selectOption('UPS');
+  await expect(page).toHaveURL(/[?&]carrier=ups/);
+  await expect(page.getByText('No package matches.')).toBeVisible();
+  await page.getByLabel('Carrier').selectOption('Other');
+  await expect(pk.row(grace)).toBeVisible();
+
+  // Into a package and Back: the same filtered list.
+  await pk.openPackage(grace);
+  await page.goBack();
+  await expect(page).toHaveURL(/[?&]carrier=other/);
+  await expect(page.getByLabel('Search packages')).toHaveValue(grace.slice(2, -2));
+  await expect(page.getByLabel('Carrier')).toHaveValue('other');
+  await expect(pk.rows).toHaveCount(1);
 });
