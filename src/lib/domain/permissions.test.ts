@@ -16,6 +16,11 @@ const MUTATION_CATALOG: Record<string, Role[]> = {
   'package.delete': ['admin'],
   'recipient.upsert': ['operator', 'admin'],
   'recipient.delete': ['admin'],
+  'recipient.merge': ['admin'],
+  'department.upsert': ['admin'],
+  'department.delete': ['admin'],
+  'location.upsert': ['admin'],
+  'location.delete': ['admin'],
 };
 
 /** The whole matrix for a facility role without organization ownership. */
@@ -29,6 +34,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'team.read': ['admin'],
   'team.invite': ['admin'],
   'integrations.manage': ['admin'],
+  'directory.import': ['admin'],
   'billing.manage': [], // organization owners only, see below
 };
 

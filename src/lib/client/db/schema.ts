@@ -37,6 +37,15 @@ export interface LocalRecipient extends RecipientRow {
   nameLower: string;
 }
 
+/**
+ * Keys the device adds to synced rows for its indexes (toLocal). Every index of a synced table
+ * names a row column (rows.ts) or one of these; schema.test.ts checks it.
+ */
+export const LOCAL_KEYS: { [T in SyncedTable]?: readonly (keyof LocalRowOf[T])[] } = {
+  packages: ['recipientNameLower', 'trackingReversed'],
+  recipients: ['nameLower'],
+};
+
 export interface LocalRowOf {
   packages: LocalPackage;
   recipients: LocalRecipient;

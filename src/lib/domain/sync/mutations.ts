@@ -62,6 +62,32 @@ export const mutationArgs = {
     notes: optional(2000),
   }),
   'recipient.delete': z.strictObject({ id }),
+  /** Merges a duplicate (`id`) into the recipient kept (`intoId`); see mutators.ts for the rule. */
+  'recipient.merge': z.strictObject({ id, intoId: id }),
+  'department.upsert': z.strictObject({ id, name: required(120) }),
+  'department.delete': z.strictObject({ id }),
+  'location.upsert': z.strictObject({
+    id,
+    name: required(120),
+    building: optional(120),
+    floor: optional(40),
+    deliveryInstructions: optional(2000),
+  }),
+  'location.delete': z.strictObject({ id }),
+} as const;
+
+/** Field lengths of the directory, for forms and the CSV import (the same limits as the mutations). */
+export const DIRECTORY_LIMITS = {
+  name: 200,
+  email: 254,
+  phone: 40,
+  employeeId: 80,
+  notes: 2000,
+  departmentName: 120,
+  locationName: 120,
+  building: 120,
+  floor: 40,
+  deliveryInstructions: 2000,
 } as const;
 
 export type MutationName = keyof typeof mutationArgs;

@@ -26,6 +26,10 @@ export interface MutationStore {
   /** Rows the mutators only point at (ids in arguments must name a live row of this facility). */
   getLocation(id: string): Promise<LocationRow | undefined>;
   getDepartment(id: string): Promise<DepartmentRow | undefined>;
+  putLocation(row: LocationRow): Promise<void>;
+  putDepartment(row: DepartmentRow): Promise<void>;
+  /** The live packages of a recipient that are still open (received or held). */
+  openPackagesOf(recipientId: string): Promise<PackageRow[]>;
   addEvent(row: PackageEventRow): Promise<void>;
   /** Adds or keeps the attachment with this (packageId, hash, kind). */
   putAttachment(row: AttachmentRow): Promise<void>;
@@ -59,6 +63,11 @@ const ACTION: Record<MutationName, Action> = {
   'package.delete': 'package.delete',
   'recipient.upsert': 'recipient.upsert',
   'recipient.delete': 'recipient.delete',
+  'recipient.merge': 'recipient.merge',
+  'department.upsert': 'department.upsert',
+  'department.delete': 'department.delete',
+  'location.upsert': 'location.upsert',
+  'location.delete': 'location.delete',
 };
 
 const PENDING_VERSION = 0;
@@ -75,9 +84,13 @@ async function checkRecipient(store: MutationStore, recipientId: string | null |
   if (!r || r.deletedAt) throw new MutationRejection('unknown_recipient', 'The recipient is not in this facility’s directory');
 }
 
-/** An id pointing at a location or department must name a live one of this facility. */
-async function checkReference(store: MutationStore, kind: 'location' | 'department', id: string | null | undefined) {
-  if (!id) return;
+/**
+ * An id pointing at a location or department must name a live one of this facility. A reference a
+ * row already holds (`kept`) may stay after its target was deleted: deleting a department does not
+ * make its people uneditable (docs/sync.md "Directory").
+ */
+async function checkReference(store: MutationStore, kind: 'location' | 'department', id: string | null | undefined, kept?: string | null) {
+  if (!id || id === kept) return;
   const row = kind === 'location' ? await store.getLocation(id) : await store.getDepartment(id);
   if (!row || row.deletedAt) throw new MutationRejection('not_found', `The ${kind} does not exist in this facility (or was deleted)`);
 }
@@ -210,8 +223,8 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'recipient.upsert'(store, a) {
     const existing = await store.getRecipient(a.id);
     if (existing?.deletedAt) throw new MutationRejection('not_found', 'The recipient was deleted');
-    await checkReference(store, 'department', a.departmentId);
-    await checkReference(store, 'location', a.defaultLocationId);
+    await checkReference(store, 'department', a.departmentId, existing?.departmentId);
+    await checkReference(store, 'location', a.defaultLocationId, existing?.defaultLocationId);
     await store.putRecipient({
       notifyEmail: true,
       notifySms: false,
@@ -233,6 +246,61 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
     const r = await store.getRecipient(a.id);
     if (!r || r.deletedAt) throw new MutationRejection('not_found', 'The recipient does not exist (or was deleted)');
     await store.putRecipient({ ...r, deletedAt: ctx.now });
+  },
+
+  // A duplicate is folded into the person kept: the kept one's fields win, its empty ones are
+  // filled from the duplicate, the duplicate's open packages (received, held) point at the kept
+  // one from now on, and the duplicate is soft-deleted. Delivered and returned packages stay as
+  // they were handed over (history is not rewritten); they still carry the printed name.
+  async 'recipient.merge'(store, a, ctx) {
+    if (a.id === a.intoId) throw new MutationRejection('invalid_args', 'A recipient cannot be merged into itself');
+    const from = await store.getRecipient(a.id);
+    const into = await store.getRecipient(a.intoId);
+    if (!from || from.deletedAt) throw new MutationRejection('not_found', 'The duplicate does not exist (or was deleted)');
+    if (!into || into.deletedAt) throw new MutationRejection('not_found', 'The recipient to keep does not exist (or was deleted)');
+    const open = await store.openPackagesOf(a.id);
+    const filled = { ...into };
+    for (const k of ['email', 'phone', 'employeeId', 'departmentId', 'defaultLocationId', 'notes'] as const) filled[k] ??= from[k];
+    await store.putRecipient({ ...filled, version: PENDING_VERSION });
+    await store.putRecipient({ ...from, deletedAt: ctx.now });
+    for (const p of open) {
+      await store.putPackage({ ...p, recipientId: a.intoId });
+      await store.addEvent(event(ctx, p.id, 'updated', { recipientId: a.intoId, mergedFrom: a.id }));
+    }
+  },
+
+  async 'department.upsert'(store, a) {
+    const existing = await store.getDepartment(a.id);
+    if (existing?.deletedAt) throw new MutationRejection('not_found', 'The department was deleted');
+    await store.putDepartment({ ...existing, id: a.id, name: a.name, version: PENDING_VERSION, deletedAt: null });
+  },
+
+  // Deleting a department or location is soft and leaves references alone: its people and
+  // packages keep pointing at it and show it as removed; nothing new can point at it.
+  async 'department.delete'(store, a, ctx) {
+    const d = await store.getDepartment(a.id);
+    if (!d || d.deletedAt) throw new MutationRejection('not_found', 'The department does not exist (or was deleted)');
+    await store.putDepartment({ ...d, deletedAt: ctx.now });
+  },
+
+  async 'location.upsert'(store, a) {
+    const existing = await store.getLocation(a.id);
+    if (existing?.deletedAt) throw new MutationRejection('not_found', 'The location was deleted');
+    await store.putLocation({
+      id: a.id,
+      name: a.name,
+      building: a.building ?? null,
+      floor: a.floor ?? null,
+      deliveryInstructions: a.deliveryInstructions ?? null,
+      version: PENDING_VERSION,
+      deletedAt: null,
+    });
+  },
+
+  async 'location.delete'(store, a, ctx) {
+    const l = await store.getLocation(a.id);
+    if (!l || l.deletedAt) throw new MutationRejection('not_found', 'The location does not exist (or was deleted)');
+    await store.putLocation({ ...l, deletedAt: ctx.now });
   },
 };
 
