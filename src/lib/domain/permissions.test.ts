@@ -34,7 +34,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'team.read': ['admin'],
   'team.invite': ['admin'],
   'integrations.manage': ['admin'],
-  'directory.import': ['admin'],
+  'directory.manage': ['admin'],
   'billing.manage': [], // organization owners only, see below
 };
 

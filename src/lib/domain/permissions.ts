@@ -32,7 +32,7 @@ export const ACTIONS = [
   'location.upsert',
   'location.delete',
   // administration
-  'directory.import',
+  'directory.manage',
   'facility.update',
   'facility.create',
   'team.read',
@@ -62,7 +62,7 @@ const TABLE: Record<Action, readonly Role[]> = {
   'department.delete': ['admin'],
   'location.upsert': ['admin'],
   'location.delete': ['admin'],
-  'directory.import': ['admin'],
+  'directory.manage': ['admin'],
   'facility.update': ['admin'],
   'facility.create': ['admin'],
   'team.read': ['admin'],

@@ -175,6 +175,14 @@ export async function takeVersion(tx: Tx, facilityId: string): Promise<number> {
   return rows[0].v;
 }
 
+/**
+ * Holds the facility's version lock without taking a version: a writer that must read before it
+ * knows whether it writes (the directory import) orders itself with pushes, then takeVersion if so.
+ */
+export async function lockFacilityVersion(tx: Tx, facilityId: string): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT 1 FROM facilities WHERE id = $1::uuid FOR UPDATE`, facilityId);
+}
+
 /** Rows of the facility by id, soft-deleted ones included, in their wire shape. */
 async function loadRows<R>(tx: Tx, table: 'locations' | 'departments', facilityId: string, ids: string[]): Promise<R[]> {
   if (!ids.length) return [];
