@@ -19,7 +19,7 @@ export async function listDirectoryRecipients(db: PtpDb, q: string, limit = 200)
   return { rows, total };
 }
 
-/** Every department or location, deleted ones included (references to them show "removed"). */
+/** Every department or location on the device, deleted ones included until the pull drops them (references show "removed"). */
 export async function listAll<T extends 'departments' | 'locations'>(db: PtpDb, table: T) {
   const rows = (await db.rowTable(table).toArray()) as (T extends 'departments' ? DepartmentRow : LocationRow)[];
   return rows.sort(byName);
