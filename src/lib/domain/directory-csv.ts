@@ -423,8 +423,10 @@ export function planImport(file: ParsedFile, existing: ExistingDirectory, newId:
   for (const e of entries.filter((x): x is DepartmentEntry => x.type === 'department')) {
     const k = key(e.name);
     if (deptLines.has(k)) refuse(e, `The department “${e.name}” is already on line ${deptLines.get(k)}`);
-    else if (departments.has(k)) (deptLines.set(k, e.line), done(e, 'unchanged'));
-    else {
+    else if (departments.has(k)) {
+      deptLines.set(k, e.line);
+      done(e, 'unchanged');
+    } else {
       const id = newId();
       departments.set(k, id);
       deptLines.set(k, e.line);

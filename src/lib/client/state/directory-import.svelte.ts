@@ -59,8 +59,8 @@ export class DirectoryImport {
     this.error = null;
     this.result = null;
     this.progress = 0;
-    const query = new URLSearchParams({ dryRun: 'false', atomic: String(this.atomic) });
-    if (this.type) query.set('type', this.type === 'team member' ? 'team-member' : this.type);
+    const type = this.type === 'team member' ? 'team-member' : this.type;
+    const query = `dryRun=false&atomic=${this.atomic}${type ? `&type=${type}` : ''}`;
     try {
       this.result = await new Promise<ImportResult>((resolve, reject) => {
         // XMLHttpRequest, not fetch: only it reports upload progress.
