@@ -48,6 +48,20 @@ test('an admin imports a messy CSV after a preview, then manages locations', asy
   await dir.search('hopper');
   await expect(dir.table('Recipients').getByRole('row')).toHaveCount(2);
 
+  // A duplicate made by hand is merged into the imported person: one row stays.
+  await dir.search('');
+  await page.getByRole('button', { name: 'New recipient' }).click();
+  await dir.fillAndSave({ Name: 'Ada L.', Email: 'ada.l@example.test', Phone: '555 0199' });
+  await expect(dir.table('Recipients').getByRole('row')).toHaveCount(4);
+  await page.getByRole('checkbox', { name: 'Select Ada L.' }).check();
+  await page.getByRole('checkbox', { name: 'Select Lovelace; Ada' }).check();
+  const merge = page.getByRole('form', { name: 'Merge recipients' });
+  await merge.getByRole('radio', { name: /^Keep Lovelace; Ada/ }).check();
+  await merge.getByRole('button', { name: 'Merge' }).click();
+  await expect(page.getByRole('main').getByRole('status')).toHaveText('Merged Ada L. into Lovelace; Ada');
+  await expect(dir.table('Recipients').getByRole('row')).toHaveCount(3);
+  await dir.search('hopper');
+
   // Locations: edit, add, delete one in use; its user shows it as removed.
   await dir.open('Locations');
   await dir.edit('Shelf 7', { Name: 'Shelf 7B', Floor: '3', 'Delivery instructions': 'Use the side door' });
@@ -67,4 +81,7 @@ test('an admin imports a messy CSV after a preview, then manages locations', asy
   await expect
     .poll(async () => (await page.request.get('/api/directory/export.csv')).text(), { timeout: 20_000 })
     .toMatch(/location,Front desk,.*South/);
+  const exported = await (await page.request.get('/api/directory/export.csv')).text();
+  expect(exported).not.toContain('Ada L.');
+  expect(exported).toMatch(/recipient,Lovelace; Ada,ada@example\.test,555 0199,/); // the kept one took the phone
 });
