@@ -80,16 +80,39 @@ describe('WedgeDetector', () => {
     const keys = typed(UPS, [8]);
     feed(d, keys);
     const end = keys.at(-1)!.time;
-    expect(d.pause(end + 30)).toBeNull(); // not yet: the scanner may still be typing
-    expect(d.pause(end + 61)).toBe(UPS);
+    expect(d.pause(end + 200)).toBeNull(); // not yet: the scanner may still be typing
+    expect(d.pause(end + 251)).toBe(UPS);
     expect(d.pause(end + 200)).toBeNull(); // once
   });
 
   it('tolerates the uneven timing of a Bluetooth scanner or a busy browser', () => {
     const d = new WedgeDetector();
-    const keys = typed('9400111201080805483016', [3, 2, 45, 4, 12, 30, 2]);
+    // A late first key, a stall of 180 ms halfway through.
+    const keys = typed('9400111201080805483016', [85, 3, 2, 45, 4, 12, 30, 2, 3, 180, 4]);
     feed(d, keys);
     expect(d.key({ key: 'Enter', time: keys.at(-1)!.time + 3 })).toEqual({ kind: 'scan', code: '9400111201080805483016' });
+  });
+
+  it('a scan whose first keys were held back once is still read whole, and the field put back as it was', () => {
+    const d = new WedgeDetector();
+    const field = new Field(d, 'Fragile');
+    // Five keys, a stall of 150 ms (over maxGap, under endGap), then the rest.
+    const keys = typed(UPS, [45, 13, 18, 10, 150, 10, 29, 32, 10, 13, 11, 10, 18, 16, 14, 10, 9], 0);
+    field.type(keys);
+    field.press({ key: 'Enter', time: keys.at(-1)!.time + 10 });
+    expect(field.scans).toEqual([UPS]);
+    expect(field.value).toBe('Fragile');
+  });
+
+  it('keys typed by a person before a stall are not taken into a scan: only keys at machine speed are', () => {
+    const d = new WedgeDetector();
+    const field = new Field(d);
+    field.type(typed('ab', [90], 0)); // a person's two keys
+    const scan = typed(UPS, [5], 90 + 150);
+    field.type(scan);
+    field.press({ key: 'Enter', time: scan.at(-1)!.time + 5 });
+    expect(field.scans).toEqual([UPS]);
+    expect(field.value).toBe('ab');
   });
 
   it.each([
@@ -97,12 +120,29 @@ describe('WedgeDetector', () => {
     ['a fast typist', [60, 120, 80, 95, 70, 110, 65]],
     ['a very fast typist with rolled-over keys', [18, 95, 12, 70, 25, 60, 15, 80, 20]],
     ['a steady 40 ms (faster than any person)', [40]],
+    ['a burst of rolled-over keys amid normal typing', [90, 10, 12, 8, 95, 11, 9, 70, 14]],
   ])('never takes %s for a scanner', (_who, gaps) => {
     const d = new WedgeDetector();
     const steps = feed(d, typed(`${UPS}${UPS}`, gaps));
     expect(steps.every((s) => s.kind === 'pass')).toBe(true);
     expect(d.key({ key: 'Enter', time: 1e6 })).toEqual({ kind: 'pass', runStart: false });
     expect(d.pause(2e6)).toBeNull();
+  });
+
+  it('never takes rolled-over pairs with pauses between them for a scanner', () => {
+    const d = new WedgeDetector();
+    // "th", pause, "er", pause, … : pairs 10 ms apart, 120–200 ms between pairs.
+    const keys = typed('thereisnothingtoscanherethereisnothing', [10, 150, 12, 120, 9, 200, 14, 130]);
+    expect(feed(d, keys).every((s) => s.kind === 'pass')).toBe(true);
+    // and a scan right after such typing takes one pair at most with it, never the sentence.
+    const field = new Field(new WedgeDetector(), '');
+    field.type(keys);
+    const scan = typed(UPS, [5], keys.at(-1)!.time + 150);
+    field.type(scan);
+    field.press({ key: 'Enter', time: scan.at(-1)!.time + 5 });
+    expect(field.scans).toHaveLength(1);
+    expect(field.scans[0]!.endsWith(UPS)).toBe(true);
+    expect(field.value.length).toBeGreaterThanOrEqual(keys.length - 2);
   });
 
   it('ignores a held key: auto-repeat is fast but is not a scan', () => {
@@ -149,7 +189,7 @@ describe('WedgeDetector', () => {
     const d = new WedgeDetector();
     const field = new Field(d, '');
     field.type(typed('Ada', [120], 0));
-    field.type(typed(UPS, [4], 240 + 61));
+    field.type(typed(UPS, [4], 240 + 101));
     field.idle(10_000); // no Enter: ended by the pause
     expect(field.value).toBe('Ada');
     expect(field.scans).toEqual([UPS]);
@@ -163,7 +203,7 @@ describe('WedgeDetector', () => {
     field.press({ key: 'Enter', time: a.at(-1)!.time + 5 });
     const b = typed('TBA000000000000', [5], 300);
     field.type(b); // no suffix; the next scan starts before any timer ran
-    const c = typed('3318810025', [5], 600);
+    const c = typed('3318810025', [5], 700);
     field.type(c);
     field.press({ key: 'Enter', time: c.at(-1)!.time + 5 });
     expect(field.scans).toEqual(['986578788855', 'TBA000000000000', '3318810025']);

@@ -8,20 +8,29 @@
 // key. So a run of printable keys, each within `maxGap` of the previous one, becomes a burst once it
 // holds `minLength` keys whose mean gap is at most `meanGap`. Until then its keys do what keys do
 // (a scan's first characters may land in a focused field); when the burst is recognised the caller
-// puts that field back as it was when the run started, and swallows the rest of the burst. A held
-// key's auto-repeat never counts. Pure: times come in with the keys, a pause is seen through
+// puts that field back as it was when the run started, and swallows the rest of the burst until
+// Enter or Tab (or `endGap` with no key). A held key's auto-repeat never counts. A scan whose first
+// keys were held back once (a busy device) is still read whole: a machine-speed fragment just before
+// the run is taken as its start. Pure: times come in with the keys, a pause is seen through
 // `pause(now)`.
 
 export interface WedgeOptions {
-  /** Keys further apart than this (ms) belong to different runs; a recognised burst ends after it. */
+  /** Keys further apart than this (ms) belong to different runs. */
   maxGap: number;
+  /** A recognised burst goes on through a stall this long (ms) and ends after it when no Enter comes. */
+  endGap: number;
   /** The mean gap (ms) over the run at most, for it to be a burst. */
   meanGap: number;
   /** How many printable keys a run needs before it can be a burst. */
   minLength: number;
 }
 
-export const WEDGE_DEFAULTS: WedgeOptions = { maxGap: 60, meanGap: 25, minLength: 6 };
+// maxGap is generous: a busy tablet or a Bluetooth link can hold one key back for tens of ms, and
+// losing a scan's first character would log a wrong number; a person's keys still never pass the
+// mean (a run of 6 keys at ≤ 30 ms on average is 33 keys a second, 400 words a minute).
+// Once a burst is recognised, a longer stall is still the same scan (the keys of a half-read burst
+// would otherwise be typed into the page).
+export const WEDGE_DEFAULTS: WedgeOptions = { maxGap: 100, endGap: 250, meanGap: 30, minLength: 6 };
 
 /** What a keydown event carries that matters here. */
 export interface WedgeKey {
@@ -52,6 +61,8 @@ function isPrintable(k: WedgeKey): boolean {
 export class WedgeDetector {
   readonly options: WedgeOptions;
   private chars: string[] = [];
+  /** Fast keys just before this run, cut off from it by one stall: the scan's start (see key()). */
+  private prefix: string[] = [];
   private first = 0;
   private last = 0;
   private burst = false;
@@ -67,12 +78,19 @@ export class WedgeDetector {
 
   private reset() {
     this.chars = [];
+    this.prefix = [];
     this.burst = false;
+  }
+
+  /** The run so far came at machine speed (at least two keys, mean gap within `meanGap`). */
+  private fastRun(): boolean {
+    const n = this.chars.length;
+    return n >= 2 && (this.last - this.first) / (n - 1) <= this.options.meanGap;
   }
 
   /** What to do with one keydown. */
   key(k: WedgeKey): WedgeStep {
-    const gapOk = this.chars.length > 0 && k.time - this.last <= this.options.maxGap;
+    const gapOk = this.chars.length > 0 && k.time - this.last <= (this.burst ? this.options.endGap : this.options.maxGap);
     // Shift and friends come between a scanner's characters (upper case): they neither count nor break.
     if (MODIFIERS.has(k.key)) return this.burst && gapOk ? { kind: 'burst', undo: false } : { kind: 'pass', runStart: false };
 
@@ -89,30 +107,37 @@ export class WedgeDetector {
     }
 
     if (!gapOk) {
+      // A scanner's first keys can be held back once (a busy device, a radio link): a run of keys
+      // at machine speed that stalled for less than `endGap` may be the start of this one. It is
+      // kept aside, and the field is not remembered anew (the undo goes back to before it).
+      // One stall only: fragments are never chained (a typist's rolled-over pairs would be).
+      const continues = !this.burst && this.prefix.length === 0 && k.time - this.last <= this.options.endGap && this.fastRun();
+      this.prefix = continues ? this.chars : [];
       this.chars = [k.key];
       this.first = this.last = k.time;
       this.burst = false;
-      return { kind: 'pass', runStart: true };
+      return { kind: 'pass', runStart: !continues };
     }
 
     this.chars.push(k.key);
     this.last = k.time;
     if (this.burst) return { kind: 'burst', undo: false };
-    const n = this.chars.length;
-    if (n >= this.options.minLength && (this.last - this.first) / (n - 1) <= this.options.meanGap) {
+    if (this.chars.length >= this.options.minLength && this.fastRun()) {
       this.burst = true;
+      this.chars = [...this.prefix, ...this.chars];
+      this.prefix = [];
       return { kind: 'burst', undo: true };
     }
     return { kind: 'pass', runStart: false };
   }
 
   /**
-   * Time passed with no key. A recognised burst that has had no key for `maxGap` ms ended without
+   * Time passed with no key. A recognised burst that has had no key for `endGap` ms ended without
    * Enter (scanners set to send no suffix): its code is returned once. Otherwise null.
    */
   pause(now: number): string | null {
-    if (this.chars.length === 0 || now - this.last <= this.options.maxGap) return null;
-    const code = this.burst ? this.chars.join('') : null;
+    if (!this.burst || now - this.last <= this.options.endGap) return null;
+    const code = this.chars.join('');
     this.reset();
     return code;
   }

@@ -1,6 +1,7 @@
 // Page object of the intake desk's scanning: a keyboard-wedge scanner (keys 5 ms apart, then
 // Enter, wherever the focus is) and the camera scanner of the receive screen.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { wedgeScan } from '../wedge-scanner.ts';
 
 export class IntakeDesk {
   constructor(readonly page: Page) {}
@@ -23,8 +24,7 @@ export class IntakeDesk {
 
   /** A USB/Bluetooth scanner reading `code`: its characters 5 ms apart, then Enter, to whatever has focus. */
   async wedgeScan(code: string) {
-    await this.page.keyboard.type(code, { delay: 5 });
-    await this.page.keyboard.press('Enter');
+    await wedgeScan(this.page, code);
   }
 
   /** Nothing on the page has focus (the operator tapped an empty spot). */

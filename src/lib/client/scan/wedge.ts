@@ -69,7 +69,7 @@ export function listenForWedgeScans(target: Window, onScan: (code: string) => vo
     if (step.kind === 'burst') {
       if (step.undo && field) restore(field);
       // A scanner that sends no Enter: the burst ends with the pause.
-      const waitFor = detector.options.maxGap + 1;
+      const waitFor = detector.options.endGap + 1;
       const started = e.timeStamp;
       timer = setTimeout(() => deliver(detector.pause(started + waitFor)), waitFor);
     } else {
