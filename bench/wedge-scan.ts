@@ -168,7 +168,7 @@ try {
           await desk.evaluate(() => [
             document.activeElement?.outerHTML.slice(0, 80),
             (document.querySelector('input[autocapitalize]') as HTMLInputElement)?.value,
-            (globalThis as any).__ptpScan.keys.slice(-20).join(' '),
+            (globalThis as unknown as { __ptpScan: { keys: string[] } }).__ptpScan.keys.slice(-20).join(' '),
           ]),
         );
         throw e;

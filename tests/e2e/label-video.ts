@@ -1,7 +1,7 @@
 // A carrier label as a camera would film it, for Chromium's fake camera
 // (--use-file-for-fake-video-capture): barcodes drawn by bwip-js on a white label, laid out with
 // sharp, written as a Y4M video (YUV4MPEG2, 4:2:0, the format Chromium's file capture reads).
-import bwipjs from 'bwip-js';
+import bwipjs from 'bwip-js/node';
 import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 
