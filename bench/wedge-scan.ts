@@ -1,5 +1,5 @@
 // A keyboard-wedge scan at the intake desk, to the package saved and listed.
-//   npx tsx bench/wedge-scan.ts [--scans 200]
+//   npx tsx bench/wedge-scan.ts [--scans 200] [--offline]
 //
 // The real app in headless Chromium (Debian's, as the e2e tests use): the built PWA (`build/`,
 // built with `npx vite build` when missing) and the API from one in-process server on a random
@@ -38,6 +38,8 @@ const arg = (name: string, def: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const SCANS = arg('scans', 200);
+// --offline: the browser has no network once both screens are open (no sync work beside the saves).
+const OFFLINE = process.argv.includes('--offline');
 const WARMUP = 10;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -141,6 +143,7 @@ try {
   const tracking = desk.getByRole('textbox', { name: 'Tracking number' });
   const recipient = desk.getByRole('combobox', { name: 'Recipient' });
   await tracking.waitFor();
+  if (OFFLINE) await context.setOffline(true);
   await desk.bringToFront(); // the list tab was opened last: keys go to the focused tab
 
   const readyMs: number[] = [];
@@ -203,6 +206,7 @@ try {
       machine,
       loadavg: os.loadavg().map((l) => Math.round(l * 10) / 10),
       bench: 'wedge-scan',
+      network: OFFLINE ? 'offline' : 'online',
       scans: SCANS,
       rowsListed: rows,
       scanToReadyMs: stats(readyMs),

@@ -174,3 +174,25 @@ test('the camera reads the tracking number of a label with several barcodes, off
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with no camera to use, the camera button says so in words and the tracking field stays the way in', async ({ page }, testInfo) => {
+  tabletOnly(testInfo);
+  await new AppPage(page).signUp(newAccount('no-camera'));
+  const pk = new PackagesPage(page);
+  await pk.open();
+  await pk.openReceive();
+  const desk = new IntakeDesk(page);
+
+  // This browser has no camera device (and no permission for one).
+  await page.getByRole('button', { name: 'Scan with camera' }).tap();
+  await expect(page.getByRole('alert')).toHaveText(
+    /^(The camera is blocked for this site|No camera is available on this device)\b.*Scan or type the tracking number\.$/,
+  );
+  await expect(page.getByRole('button', { name: 'Scan with camera' })).toBeVisible();
+  await expect(page.getByLabel('Camera picture')).toBeHidden();
+
+  await desk.tracking.fill('1Z5R89390357567127');
+  await desk.tracking.press('Enter');
+  await expect(desk.carrier).toHaveValue('ups');
+  await expect(desk.recipient).toBeFocused();
+});
