@@ -193,7 +193,9 @@ async function touchStroke(page: Page, points: { x: number; y: number }[]) {
 export interface ServerPackage {
   id: string;
   trackingNumber: string;
+  carrier: string;
   recipientName: string;
+  notes: string | null;
   status: string;
   deliveredTo: string | null;
   signatureHash: string | null;
