@@ -79,7 +79,7 @@ interface Candidate {
 const haystack = recipients.map((r) => `${r.name} ${r.email ?? ''} ${r.employeeId ?? ''} ${dept(r)}`);
 const uf = new uFuzzy({ intraMode: 1, intraIns: 1, intraSub: 1, intraTrn: 1, intraDel: 1 });
 let mini: MiniSearch<{ id: number; name: string; email: string; employeeId: string; department: string }>;
-let fuse: Fuse<{ i: number; name: string; email: string; employeeId: string; department: string }>;
+let fuse: Fuse<{ id: number; i: number; name: string; email: string; employeeId: string; department: string }>;
 let own: RecipientIndex;
 const docs = recipients.map((r, i) => ({
   id: i,

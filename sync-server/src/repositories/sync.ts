@@ -36,6 +36,11 @@ const COLUMNS = {
     signatureHash: 'text',
     receivedById: 'uuid',
     deliveredById: 'uuid',
+    // intake details (package.receive.v2)
+    shelf: 'text',
+    perishable: 'boolean',
+    needsSignature: 'boolean',
+    loggedAt: 'timestamp(3)',
     version: 'integer',
     deletedAt: 'timestamp(3)',
   },
@@ -80,7 +85,7 @@ const COLUMNS = {
 
 /** Timestamp columns of each synced table: Postgres hands them back without a zone; they are UTC. */
 const DATE_FIELDS: Record<SyncedTable, readonly string[]> = {
-  packages: ['receivedAt', 'notifiedAt', 'heldAt', 'deliveredAt', 'returnedAt', 'deletedAt'],
+  packages: ['receivedAt', 'notifiedAt', 'heldAt', 'deliveredAt', 'returnedAt', 'loggedAt', 'deletedAt'],
   recipients: ['deletedAt'],
   departments: ['deletedAt'],
   locations: ['deletedAt'],

@@ -31,6 +31,12 @@ export interface PackageRow extends Versioned {
   signatureHash: string | null;
   receivedById: string | null;
   deliveredById: string | null;
+  // Intake details (package.receive.v2). Rows pulled before they existed lack them: read as false/null.
+  shelf: string | null;
+  perishable: boolean;
+  needsSignature: boolean;
+  /** When the receive was applied, by the clock of whoever applied it (the server's, once synced). */
+  loggedAt: string | null;
 }
 
 export interface RecipientRow extends Versioned {
