@@ -90,6 +90,11 @@ export async function loadDirectory(db: PtpDb): Promise<Directory> {
   return { recipients, departments };
 }
 
+export async function getRecipient(db: PtpDb, id: string): Promise<RecipientRow | undefined> {
+  const r = await db.recipients.get(id);
+  return r && !r.deletedAt ? r : undefined;
+}
+
 /** Re-read when recipients or departments change (a pull, a recipient created on the spot). */
 export const watchDirectory = (db: PtpDb): Observable<Directory> => liveQuery(() => loadDirectory(db));
 
