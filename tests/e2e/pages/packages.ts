@@ -223,6 +223,7 @@ async function touchStroke(page: Page, points: { x: number; y: number }[]) {
 export interface ServerPackage {
   id: string;
   trackingNumber: string;
+  recipientId: string | null;
   recipientName: string;
   status: string;
   deliveredTo: string | null;
@@ -237,9 +238,17 @@ export interface ServerAttachment {
   uploaded: boolean;
 }
 
+export interface ServerRecipient {
+  id: string;
+  name: string;
+  email: string | null;
+  employeeId: string | null;
+}
+
 export interface ServerState {
   facilityId: string;
   packages: ServerPackage[];
+  recipients: ServerRecipient[];
   attachments: ServerAttachment[];
   events: { id: string; packageId: string; type: string }[];
 }
@@ -280,6 +289,7 @@ export async function serverState(request: APIRequestContext): Promise<ServerSta
   return {
     facilityId,
     packages: rows<ServerPackage>('packages'),
+    recipients: rows<ServerRecipient>('recipients'),
     attachments: rows<ServerAttachment>('attachments'),
     events: rows('packageEvents'),
   };

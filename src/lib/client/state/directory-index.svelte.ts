@@ -17,6 +17,9 @@ export class DirectoryIndex {
   departments = $state.raw<Directory['departments']>([]);
   private seen = new Map<string, string>();
   private departmentKey = '';
+  private markReady!: () => void;
+  /** Settles once the first build is done (a search typed before it waits for it). */
+  readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
 
   connect(db: PtpDb): () => void {
     const sub = watchDirectory(db).subscribe({
@@ -56,5 +59,6 @@ export class DirectoryIndex {
     }
     this.departments = d.departments;
     this.revision++;
+    this.markReady();
   }
 }

@@ -70,7 +70,33 @@ export class IntakeForm {
   constructor(
     private readonly engine: SyncEngine,
     private readonly facilityCode: string | null,
+    /** Directory entries with exactly this name (the picker's index). */
+    private readonly withName: (name: string) => RecipientRow[] = () => [],
   ) {}
+
+  private valueOf(field: IntakeField): string {
+    const values: Record<IntakeField, string> = {
+      trackingNumber: this.tracking,
+      recipientName: this.recipientName,
+      sender: this.sender,
+      notes: this.notes,
+      shelf: this.shelf,
+    };
+    return values[field];
+  }
+
+  /**
+   * What to say under a field: its length limit once reached (the browser cuts what is pasted or
+   * scanned beyond `maxlength` without a word, so the form says it), else its problem once the
+   * person left the field or tried to save.
+   */
+  message(field: IntakeField): string | undefined {
+    const max = FIELD_MAX[field];
+    const length = [...this.valueOf(field)].length;
+    if (max && length > max) return this.problems[field];
+    if (max && length === max) return `${FIELD_LABELS[field]} is at most ${max} characters: anything longer was cut off`;
+    return this.touched[field] ? this.problems[field] : undefined;
+  }
 
   /** What is saved as the tracking number: a label's longer barcode reduced to the real number. */
   get trackingNumber(): string {
@@ -148,6 +174,11 @@ export class IntakeForm {
     this.error = null;
     this.saved = null;
     this.touched = { trackingNumber: true, recipientName: true, sender: true, notes: true, shelf: true };
+    // A name typed whole that is exactly one person is that person, picked or not.
+    if (!this.recipient && this.recipientName.trim()) {
+      const same = this.withName(this.recipientName);
+      if (same.length === 1) this.pickRecipient(same[0]!);
+    }
     if (!this.tracking.trim()) return { ok: false, field: 'trackingNumber' };
     const first = (Object.keys(FIELD_LABELS) as IntakeField[]).find((f) => this.problems[f]);
     if (first) return { ok: false, field: first };
