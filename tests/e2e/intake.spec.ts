@@ -24,9 +24,8 @@ async function start(page: Page, prefix: string) {
   const ids = await seedRecipients(page.request, DIRECTORY);
   const intake = new IntakePage(page);
   const pk = new PackagesPage(page);
-  await pk.open();
-  await pk.expectAllSynced(); // the directory is on the device
   await intake.openFromHome();
+  await intake.waitForDirectory(DIRECTORY[0]!.name);
   return { intake, pk, ids };
 }
 

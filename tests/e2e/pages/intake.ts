@@ -38,6 +38,20 @@ export class IntakePage {
     await expect(this.page.getByRole('heading', { name: 'Receive package' })).toBeVisible();
   }
 
+  /**
+   * Waits until a person of the directory is on this device (found by the picker), then clears the
+   * field. Recipients added on the server arrive with the next pull, not at once.
+   */
+  async waitForDirectory(name: string) {
+    await expect(async () => {
+      await this.page.reload();
+      await this.recipient.fill(name);
+      await expect(this.matches.filter({ hasText: name })).not.toHaveCount(0, { timeout: 3000 });
+    }).toPass({ timeout: 30_000 });
+    await this.recipient.fill('');
+    await this.tracking.focus();
+  }
+
   count(which: 'received-today' | 'waiting' | 'held'): Locator {
     return this.page.getByTestId(`count-${which}`).locator('.n');
   }
