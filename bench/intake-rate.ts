@@ -34,6 +34,8 @@ const arg = (name: string, def: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const PACKAGES = arg('packages', 60);
+/** The server's port: the origin check accepts only its own origin (default: 4231). */
+const PORT = arg('port', 4231);
 const RECIPIENTS = arg('recipients', 2000);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,13 +59,14 @@ const env = loadEnv({
   DATA_DIR: '',
   BLOB_DIR: blobDir,
   DATABASE_URL: scratch.url,
+  PORT: String(PORT),
 });
 const deps = await buildDeps(env, { mailer: new LogMailer(false) });
 const app = createApp(deps);
 app.use('/*', serveStatic({ root: path.relative(process.cwd(), path.join(root, 'build')) || '.' }));
 app.get('*', (c) => c.html(shell));
 const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve({ server: s, port: info.port }));
+  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT }, (info) => resolve({ server: s, port: info.port }));
 });
 const base = `http://127.0.0.1:${port}`;
 const browser = await chromium.launch(chromiumLaunchOptions);
@@ -120,7 +123,12 @@ try {
   // The directory is on the device once a name finds its person.
   const probe = recipients[0]!.name;
   await page.getByRole('combobox', { name: 'Recipient' }).fill(probe);
-  await page.getByRole('option').filter({ hasText: probe }).first().waitFor({ timeout: 120_000 });
+  await page
+    .getByRole('listbox', { name: 'Matching recipients' })
+    .getByRole('option')
+    .filter({ hasText: probe })
+    .first()
+    .waitFor({ timeout: 120_000 });
   await page.getByRole('combobox', { name: 'Recipient' }).fill('');
   await page.getByRole('textbox', { name: 'Tracking number' }).focus();
 
@@ -161,9 +169,12 @@ async function onePackage(page: Page, name: string, n: number, run: { key: numbe
   await page.keyboard.type(tracking, { delay: 5 });
   await page.keyboard.press('Enter');
   await page.keyboard.type(last.slice(0, 5), { delay: run.key });
-  await page.getByRole('option').first().waitFor();
+  await page.getByRole('listbox', { name: 'Matching recipients' }).getByRole('option').first().waitFor();
   if (run.read) await page.waitForTimeout(run.read);
   await page.keyboard.press('Enter');
-  await page.getByRole('status').filter({ hasText: `Saved ${tracking} for` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Saved ${tracking} for` })
+    .waitFor();
   return performance.now() - t0;
 }
