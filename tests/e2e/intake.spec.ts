@@ -2,13 +2,13 @@
 // the spot, words for what is wrong, the duplicate warning offline, Back on a filled form, rapid
 // mode with undo, and the intake photo through the file input, shrunk on the device.
 import type { Page } from '@playwright/test';
-import { expect, jpeg, test, trackingNo } from './fixtures.ts';
+import { expect, test, trackingNo } from './fixtures.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { IntakePage, seedRecipients } from './pages/intake.ts';
 import { PackagesPage, controlledByServiceWorker, serverState } from './pages/packages.ts';
 import sharp from 'sharp';
 
-test.beforeEach(({}, testInfo) => {
+test.beforeEach(({ page: _page }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet', 'the intake desk is a landscape tablet');
 });
 

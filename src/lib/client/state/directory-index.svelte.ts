@@ -2,6 +2,7 @@
 // step with the database: built once when the intake screen opens, then changed row by row as
 // recipients arrive by pull or are created on the spot (a full rebuild of 50,000 costs ~1 s; a diff
 // costs milliseconds). A department renamed rebuilds, since its name is indexed on every member.
+/* eslint-disable svelte/prefer-svelte-reactivity -- the maps are bookkeeping for diffs; the UI reads `revision` */
 import { RecipientIndex } from '../../domain/recipient-search';
 import type { RecipientRow } from '../../domain/sync/rows';
 import { watchDirectory, type Directory } from '../db/intake';

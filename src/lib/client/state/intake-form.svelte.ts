@@ -1,6 +1,7 @@
 // The receive form's state (style.md habit 11): what is typed, what is wrong with it in words, the
 // duplicate warning, saving (the package, its photo and a recipient created on the spot in one
 // transaction), rapid mode and undo. The page only lays it out.
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Dates here are timestamps taken once, not state */
 import { cleanTrackingNumber, recogniseTracking, type CarrierId } from '../../domain/carriers';
 import { internalPackageId } from '../../domain/facility-code';
 import { formProblems, maxLengths } from '../../domain/form-problems';
