@@ -92,6 +92,12 @@ test('words for what is wrong: a 500-character name and an emoji in a tracking n
   await intake.save.click();
   await expect(intake.tracking).toBeFocused(); // the first field with a problem
   await expect(intake.saved).toHaveCount(0);
+
+  // A package without a barcode gets an internal id built from the facility code.
+  await page.getByRole('button', { name: 'No barcode' }).click();
+  await expect(intake.tracking).toHaveValue(/^[A-Z]{2,3}-[A-HJ-KM-NP-Z2-9]{4}-\d{6}-[A-HJ-KM-NP-Z2-9]{4}$/);
+  await expect(page.getByRole('combobox', { name: 'Carrier' })).toHaveValue('other');
+  await expect(page.getByText(/only letters A–Z/)).toHaveCount(0);
 });
 
 test('a tracking number already logged is flagged offline, with a link, and can be saved anyway', async ({ page, context }) => {
