@@ -11,7 +11,7 @@ import { chromiumLaunchOptions } from '../chromium.ts';
 import { expect, test, watchErrors } from './fixtures.ts';
 import { labelImage, writeY4m } from './label-video.ts';
 import { AppPage, newAccount } from './pages/app.ts';
-import { IntakeDesk } from './pages/intake.ts';
+import { IntakeDesk, IntakePage, seedRecipients } from './pages/intake.ts';
 import { controlledByServiceWorker, PackagesPage, serverState } from './pages/packages.ts';
 
 const tabletOnly = (info: TestInfo) => test.skip(info.project.name !== 'tablet', 'the intake desk is a tablet');
@@ -67,12 +67,21 @@ test('a wedge scanner logs 30 packages in a row offline, focus anywhere; all rea
   await controlledByServiceWorker(page);
   const pk = new PackagesPage(page);
   await pk.open();
+  const recipientName = (i: number) => `Recipient ${String(i).padStart(2, '0')}`;
+  await seedRecipients(
+    page.request,
+    scans.map((_, i) => ({ name: recipientName(i) })),
+  );
   await pk.openReceive();
+  const intake = new IntakePage(page);
+  await intake.waitForDirectory(recipientName(29));
+  await intake.setRapid(true);
+  await intake.tracking.focus();
   const desk = new IntakeDesk(page);
   await context.setOffline(true);
 
   for (const [i, scan] of scans.entries()) {
-    const recipient = `Recipient ${String(i).padStart(2, '0')}`;
+    const recipient = recipientName(i);
     // Focus is wherever the operator left it: a note being written, nowhere, or the number field.
     const where = i % 3;
     if (where === 0) {

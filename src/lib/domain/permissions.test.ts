@@ -8,6 +8,8 @@ import { MUTATION_NAMES } from './sync/mutations';
  */
 const MUTATION_CATALOG: Record<string, Role[]> = {
   'package.receive': ['operator', 'admin'],
+  'package.receive.v2': ['operator', 'admin'],
+  'package.undoReceive': ['operator', 'admin'],
   'package.update': ['operator', 'admin'],
   'package.hold': ['operator', 'admin'],
   'package.deliver': ['operator', 'courier', 'admin'],

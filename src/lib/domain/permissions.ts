@@ -18,6 +18,8 @@ export const ACTIONS = [
   'recipient.read',
   // packages (sync-protocol.md mutation catalog, column "who")
   'package.receive',
+  'package.receive.v2',
+  'package.undoReceive',
   'package.update',
   'package.hold',
   'package.deliver',
@@ -48,6 +50,9 @@ const TABLE: Record<Action, readonly Role[]> = {
   'package.read': ['admin', 'operator', 'courier', 'viewer'],
   'recipient.read': ['admin', 'operator', 'courier', 'viewer'],
   'package.receive': ['admin', 'operator'],
+  'package.receive.v2': ['admin', 'operator'],
+  // Further limited to the person who logged the package, shortly after (undo-receive.ts).
+  'package.undoReceive': ['admin', 'operator'],
   'package.update': ['admin', 'operator'],
   'package.hold': ['admin', 'operator'],
   'package.deliver': ['admin', 'operator', 'courier'],

@@ -2,6 +2,7 @@
 // IndexedDB copy; the server re-runs them authoritatively on its own state (Replicache's model).
 // A mutator checks everything first and writes only after, so a rejection leaves no trace.
 import { checkTransition } from '../package-state';
+import { checkUndoReceive } from '../undo-receive';
 import { can, type Action, type Role } from '../permissions';
 import { isMutationName, mutationArgs, type MutationArgs, type MutationName } from './mutations';
 import { boundDeviceTime } from './device-time';
@@ -55,6 +56,8 @@ type Mutator<N extends MutationName> = (store: MutationStore, args: MutationArgs
 
 const ACTION: Record<MutationName, Action> = {
   'package.receive': 'package.receive',
+  'package.receive.v2': 'package.receive.v2',
+  'package.undoReceive': 'package.undoReceive',
   'package.update': 'package.update',
   'package.hold': 'package.hold',
   'package.deliver': 'package.deliver',
@@ -125,36 +128,61 @@ async function attach(store: MutationStore, ctx: MutationContext, packageId: str
   });
 }
 
+/** Both receive mutations; v1 arguments leave the intake details at their defaults. */
+async function receive(
+  store: MutationStore,
+  a: MutationArgs<'package.receive'> & Partial<MutationArgs<'package.receive.v2'>>,
+  ctx: MutationContext,
+) {
+  if (await store.getPackage(a.id)) throw new MutationRejection('alreadyExists', 'A package with this id already exists');
+  await checkRecipient(store, a.recipientId);
+  await checkReference(store, 'location', a.locationId);
+  await store.putPackage({
+    id: a.id,
+    trackingNumber: a.trackingNumber,
+    carrier: a.carrier,
+    recipientId: a.recipientId ?? null,
+    recipientName: a.recipientName,
+    sender: a.sender ?? null,
+    status: 'received',
+    locationId: a.locationId ?? null,
+    notes: a.notes ?? null,
+    holdNote: null,
+    returnNote: null,
+    receivedAt: deviceTime(ctx, a.receivedAt),
+    notifiedAt: null,
+    heldAt: null,
+    deliveredAt: null,
+    returnedAt: null,
+    deliveredTo: null,
+    signatureHash: null,
+    receivedById: ctx.actor.id,
+    deliveredById: null,
+    shelf: a.shelf ?? null,
+    perishable: a.perishable ?? false,
+    needsSignature: a.needsSignature ?? false,
+    loggedAt: ctx.now,
+    version: PENDING_VERSION,
+    deletedAt: null,
+  });
+  await store.addEvent(event(ctx, a.id, 'received', { carrier: a.carrier, trackingNumber: a.trackingNumber }));
+}
+
 const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'package.receive'(store, a, ctx) {
-    if (await store.getPackage(a.id)) throw new MutationRejection('alreadyExists', 'A package with this id already exists');
-    await checkRecipient(store, a.recipientId);
-    await checkReference(store, 'location', a.locationId);
-    await store.putPackage({
-      id: a.id,
-      trackingNumber: a.trackingNumber,
-      carrier: a.carrier,
-      recipientId: a.recipientId ?? null,
-      recipientName: a.recipientName,
-      sender: a.sender ?? null,
-      status: 'received',
-      locationId: a.locationId ?? null,
-      notes: a.notes ?? null,
-      holdNote: null,
-      returnNote: null,
-      receivedAt: deviceTime(ctx, a.receivedAt),
-      notifiedAt: null,
-      heldAt: null,
-      deliveredAt: null,
-      returnedAt: null,
-      deliveredTo: null,
-      signatureHash: null,
-      receivedById: ctx.actor.id,
-      deliveredById: null,
-      version: PENDING_VERSION,
-      deletedAt: null,
-    });
-    await store.addEvent(event(ctx, a.id, 'received', { carrier: a.carrier, trackingNumber: a.trackingNumber }));
+    await receive(store, a, ctx);
+  },
+
+  async 'package.receive.v2'(store, a, ctx) {
+    await receive(store, a, ctx);
+  },
+
+  async 'package.undoReceive'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    const check = checkUndoReceive(p, ctx.actor.id, ctx.now);
+    if (!check.ok) throw new MutationRejection(check.code, check.message);
+    await store.putPackage({ ...p, deletedAt: ctx.now });
+    await store.addEvent(event(ctx, a.id, 'receive_undone'));
   },
 
   async 'package.update'(store, a, ctx) {

@@ -41,6 +41,12 @@ export const ROW_COLUMNS = {
     signatureHash: 'text?',
     receivedById: 'uuid?',
     deliveredById: 'uuid?',
+    // Intake details (package.receive.v2). Rows pulled before they existed lack them: read as false/null.
+    shelf: 'text?',
+    perishable: 'bool',
+    needsSignature: 'bool',
+    /** When the receive was applied, by the clock of whoever applied it (the server's, once synced). */
+    loggedAt: 'time?',
   },
   recipients: {
     name: 'text',
