@@ -1,31 +1,31 @@
 // Runs once when the app starts, before any route code.
 //
-// Error reports from the app to Sentry, only when the server that served this page has SENTRY_DSN
-// set (it adds <meta name="sentry-dsn">, sync-server/src/http/sentry-meta.ts), so one build serves
-// every deployment. Every event and breadcrumb passes the scrubber the server uses: no package data
-// leaves the device (privacy policy, "Sentry — for error tracking").
-import { handleErrorWithSentry, init } from '@sentry/sveltekit';
+// Error reports go to Sentry only when the server that served this page has SENTRY_DSN set (it adds
+// <meta name="sentry-dsn">, sync-server/src/http/sentry-meta.ts), so one build serves every
+// deployment. The SDK is then loaded on its own, after the app; an error in the meantime waits for it.
+import type { HandleClientError } from '@sveltejs/kit';
 import { z } from 'zod';
-import { COLLECT_NOTHING, scrubBreadcrumb, scrubEvent } from '$lib/domain/scrub';
 
 // zod 4 compiles object parsers with `new Function` when it may; under the app's
 // Content-Security-Policy (no 'unsafe-eval', sync-server/src/http/csp.ts) its probe for that is
 // refused and reported as a violation. The interpreted parsers give the same results.
 z.config({ jitless: true });
 
+type ErrorInput = Parameters<HandleClientError>[0];
+
 const dsn = document.querySelector<HTMLMetaElement>('meta[name="sentry-dsn"]')?.content;
+const waiting: ErrorInput[] = [];
+let report: HandleClientError | undefined;
 
 if (dsn) {
-  init({
-    dsn,
-    sendDefaultPii: false,
-    dataCollection: COLLECT_NOTHING,
-    // Errors only: no tracing, no session replay.
-    integrations: (defaults) => defaults.filter((i) => i.name !== 'BrowserTracing'),
-    beforeSend: (event) => scrubEvent(event),
-    beforeBreadcrumb: (breadcrumb) => scrubBreadcrumb(breadcrumb),
+  void import('$lib/client/error-reports').then(({ startErrorReports }) => {
+    report = startErrorReports(dsn);
+    for (const input of waiting.splice(0)) void report(input);
   });
 }
 
-// Without a DSN there is no client and this only passes the error on to SvelteKit's default.
-export const handleError = handleErrorWithSentry();
+// Without a DSN this adds nothing: SvelteKit's default handling stays.
+export const handleError: HandleClientError = (input) => {
+  if (report) return report(input);
+  if (dsn) waiting.push(input);
+};

@@ -12,6 +12,7 @@ import { sentryDsnMeta } from './http/sentry-meta.ts';
 import { loadSession } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { directoryRoutes } from './routes/directory.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
@@ -21,13 +22,18 @@ import { syncRoutes } from './routes/sync.ts';
 /** JSON bodies above this are refused with 413 before they are parsed. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-/** Blob uploads carry image bytes with their own size limit (routes/blobs.ts), not JSON. */
-const isBlobUpload = (c: Context) => c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/');
+/**
+ * Blob uploads (image bytes) and the directory import (CSV) are the non-JSON bodies; each route
+ * reads its own, larger limit (routes/blobs.ts, routes/directory.ts).
+ */
+const hasOwnBodyLimit = (c: Context) =>
+  (c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/')) ||
+  (c.req.method === 'POST' && c.req.path === '/api/directory/import');
 
 /** http-api.md: "All bodies are JSON" (blob uploads aside); anything else is 415, not a guess. */
 const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
   const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
-  if (hasBody && !isBlobUpload(c) && !/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+  if (hasBody && !hasOwnBodyLimit(c) && !/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
     throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json');
   }
   await next();
@@ -48,7 +54,7 @@ export function createApp(deps: Deps) {
       throw new AppError(413, 'payload_too_large', `Request bodies are limited to ${JSON_BODY_LIMIT} bytes`);
     },
   });
-  app.use('/api/*', (c, next) => (isBlobUpload(c) ? next() : jsonLimit(c, next)));
+  app.use('/api/*', (c, next) => (hasOwnBodyLimit(c) ? next() : jsonLimit(c, next)));
   app.use('/api/*', jsonBodiesOnly);
   app.use('/api/*', sameOriginOnly(deps.env));
   app.use('/api/sync/push', pushFloodGuard);
@@ -61,7 +67,8 @@ export function createApp(deps: Deps) {
     .route('/', facilityRoutes)
     .route('/', invitationRoutes)
     .route('/', syncRoutes)
-    .route('/', blobRoutes);
+    .route('/', blobRoutes)
+    .route('/', directoryRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -33,7 +33,7 @@ test('the app runs under a strict Content-Security-Policy with no violation', as
     const res = await request.get(path, { headers: { accept: 'text/html' } });
     const csp = res.headers()['content-security-policy'] ?? '';
     expect(csp, path).toContain("frame-ancestors 'none'");
-    expect(csp, path).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
+    expect(csp, path).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+ 'wasm-unsafe-eval';/);
     expect(csp, path).not.toContain("'unsafe-inline'");
     expect(csp, path).not.toContain("'unsafe-eval'");
   }

@@ -40,7 +40,8 @@ test('(12) a package saved offline in a tab that was then closed syncs from the 
   await context.setOffline(true);
   const tracking = trackingNo('TAB');
   await pk.receive({ tracking, recipient: 'Dana Offline' });
-  await expect(pk.syncSummary).toHaveText('Offline · 1 waiting');
+  // The recipient was created on the spot: a recipient.upsert and the package.
+  await expect(pk.syncSummary).toHaveText('Offline · 2 waiting');
   await page.close();
 
   // The next tab opens offline (shell from the service worker) and still holds the change.
@@ -48,7 +49,7 @@ test('(12) a package saved offline in a tab that was then closed syncs from the 
   const pk2 = new PackagesPage(next);
   await next.goto('/packages');
   await expect(pk2.row(tracking)).toContainText('not synced');
-  await expect(pk2.syncSummary).toHaveText('Offline · 1 waiting');
+  await expect(pk2.syncSummary).toHaveText('Offline · 2 waiting');
 
   await context.setOffline(false);
   await pk2.expectAllSynced();
@@ -90,8 +91,9 @@ test('a whole offline session: 20 packages with photos survive reloads and all r
   await pk.open();
   await expect(pk.rows).toHaveCount(N);
   for (const t of trackings) await expect(pk.row(t)).toContainText('not synced');
-  // Every receive and every photo link is queued; every photo waits for upload.
-  await expect(pk.syncSummary).toHaveText(`Offline · ${3 * N} waiting`);
+  // Every recipient created on the spot, every receive and every photo link is queued; every photo
+  // waits for upload.
+  await expect(pk.syncSummary).toHaveText(`Offline · ${4 * N} waiting`);
   await expect(pk.syncStatus).toHaveAttribute('data-state', 'offline');
 
   // A package's photo shows from the device while it waits for upload.

@@ -361,6 +361,29 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect(get.headers.get('location')).toBeNull();
     return [get, head];
   },
+  'POST /api/directory/import': async (b) => {
+    // A file naming A's recipient by email lands in B's own directory as B's own row: A's recipient
+    // is neither matched, changed nor shown.
+    const csv = `Type,Name,Email\nrecipient,Overwritten,alice.secret@a-only.test\n`;
+    const send = (q: string) =>
+      b.request('POST', `/api/directory/import?${q}`, new TextEncoder().encode(csv), { 'content-type': 'text/csv' });
+    const dry = want(await send('dryRun=true'), [200]);
+    expect(dry.json).toMatchObject({ created: 1, updated: 0 });
+    const real = want(await send('dryRun=false'), [200]);
+    const mine = await t.deps.db.withFacility(B.facilityId, (tx) =>
+      tx.recipient.findMany({ where: { email: 'alice.secret@a-only.test' } }),
+    );
+    expect(mine.map((r) => r.facilityId)).toEqual([B.facilityId]);
+    expect(mine[0]!.id).not.toBe(a.recipientId);
+    return [dry, real];
+  },
+  'GET /api/directory/export.csv': async (b) => {
+    const res = want(await b.get('/api/directory/export.csv'), [200]);
+    expect(res.text).toContain(B.body.email);
+    // B's own copy of the address (from the import case) may appear; nothing else of A.
+    return [{ ...res, text: res.text.replaceAll('alice.secret@a-only.test', '') }];
+  },
+  'GET /api/directory/template.csv': async (b) => [want(await b.get('/api/directory/template.csv'), [200])],
   'GET /api/blobs/local/:facilityId/:file': async (b) => {
     // A forged signature, and B's own valid signature moved onto A's object, both fail.
     const forged = want(

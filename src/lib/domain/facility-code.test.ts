@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FACILITY_CODE_PATTERN, facilityCode } from './facility-code';
+import { FACILITY_CODE_PATTERN, INTERNAL_ID_PATTERN, facilityCode, internalPackageId, isInternalPackageId } from './facility-code';
+import { isTrackingNumber } from './tracking-number';
 
 /** A deterministic `random`: the given values in turn (modulo n), recording every n asked for. */
 function seq(values: number[]) {
@@ -71,5 +72,31 @@ describe('facility codes', () => {
       expect(bad, bad).not.toMatch(FACILITY_CODE_PATTERN);
     }
     expect('HE-Z9Z9').toMatch(FACILITY_CODE_PATTERN);
+  });
+});
+
+describe('internal package ids', () => {
+  const at = new Date('2026-11-29T23:59:00Z');
+  it('is the facility code, the UTC day and four unambiguous characters', () => {
+    const id = internalPackageId('HEA-ABC9', at, seq([0, 1, 2, 30]));
+    expect(id).toBe('HEA-ABC9-261129-ABC9');
+    expect(isInternalPackageId(id)).toBe(true);
+    expect(isTrackingNumber(id)).toBe(true);
+  });
+
+  it('never uses look-alike characters, whatever the random source', () => {
+    for (let i = 0; i < 200; i++) {
+      const id = internalPackageId('ZU-2345', at, (n) => Math.floor(Math.random() * n));
+      expect(id).toMatch(INTERNAL_ID_PATTERN);
+      expect(id.slice(-4)).not.toMatch(/[01OIL]/);
+    }
+  });
+
+  it('refuses something that is not a facility code', () => {
+    expect(() => internalPackageId('hq', at, seq([0]))).toThrow(/not a facility code/);
+  });
+
+  it('tells an internal id from a carrier number', () => {
+    expect(isInternalPackageId('1Z5R89390357567127')).toBe(false);
   });
 });

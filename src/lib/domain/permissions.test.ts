@@ -8,6 +8,8 @@ import { MUTATION_NAMES } from './sync/mutations';
  */
 const MUTATION_CATALOG: Record<string, Role[]> = {
   'package.receive': ['operator', 'admin'],
+  'package.receive.v2': ['operator', 'admin'],
+  'package.undoReceive': ['operator', 'admin'],
   'package.update': ['operator', 'admin'],
   'package.hold': ['operator', 'admin'],
   'package.deliver': ['operator', 'courier', 'admin'],
@@ -16,6 +18,11 @@ const MUTATION_CATALOG: Record<string, Role[]> = {
   'package.delete': ['admin'],
   'recipient.upsert': ['operator', 'admin'],
   'recipient.delete': ['admin'],
+  'recipient.merge': ['admin'],
+  'department.upsert': ['admin'],
+  'department.delete': ['admin'],
+  'location.upsert': ['admin'],
+  'location.delete': ['admin'],
 };
 
 /** The whole matrix for a facility role without organization ownership. */
@@ -29,6 +36,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'team.read': ['admin'],
   'team.invite': ['admin'],
   'integrations.manage': ['admin'],
+  'directory.manage': ['admin'],
   'billing.manage': [], // organization owners only, see below
 };
 

@@ -54,7 +54,9 @@ export function contentSecurityPolicy(env: CspEnv, inline: InlineHashes, extraSt
   const styleAttrs = [...new Set([...inline.styleAttributes, ...extraStyleAttributes.map(hashSource)])];
   const directives: [string, ...string[]][] = [
     ['default-src', "'self'"],
-    ['script-src', "'self'", ...inline.scripts],
+    // 'wasm-unsafe-eval' lets WebAssembly compile (the camera's barcode reader, served from this
+    // origin); it does not allow eval() or new Function() of JavaScript (CSP3 §8.4).
+    ['script-src', "'self'", ...inline.scripts, "'wasm-unsafe-eval'"],
     ['script-src-attr', "'none'"],
     ['style-src', "'self'"],
     ['style-src-attr', ...(styleAttrs.length ? ["'unsafe-hashes'", ...styleAttrs] : ["'none'"])],

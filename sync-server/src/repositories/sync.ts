@@ -1,92 +1,63 @@
 // Sync storage: the only code that reads or writes synced rows in bulk. Every function runs inside a
 // facility-scoped transaction (db.withFacility), so row-level security confines it to that
 // facility, and every query also names the facility explicitly.
-import type {
-  AttachmentRow,
-  DepartmentRow,
-  LocationRow,
-  PackageEventRow,
-  PackageRow,
-  RecipientRow,
-  SyncedTable,
+import {
+  SYNCED_TABLES,
+  columnsOf,
+  kindOf,
+  type AttachmentRow,
+  type ColumnKind,
+  type DepartmentRow,
+  type LocationRow,
+  type PackageEventRow,
+  type PackageRow,
+  type RecipientRow,
+  type SyncedTable,
 } from '../../../src/lib/domain/sync/rows.ts';
 import type { Tx } from '../db/index.ts';
 
-/** Column name → Postgres type, per synced table (the order of `jsonb_to_recordset` columns). */
-const COLUMNS = {
-  packages: {
-    id: 'uuid',
-    facilityId: 'uuid',
-    trackingNumber: 'text',
-    carrier: 'text',
-    recipientId: 'uuid',
-    recipientName: 'text',
-    sender: 'text',
-    status: '"PackageStatus"',
-    locationId: 'uuid',
-    notes: 'text',
-    holdNote: 'text',
-    returnNote: 'text',
-    receivedAt: 'timestamp(3)',
-    notifiedAt: 'timestamp(3)',
-    heldAt: 'timestamp(3)',
-    deliveredAt: 'timestamp(3)',
-    returnedAt: 'timestamp(3)',
-    deliveredTo: 'text',
-    signatureHash: 'text',
-    receivedById: 'uuid',
-    deliveredById: 'uuid',
-    version: 'integer',
-    deletedAt: 'timestamp(3)',
-  },
-  recipients: {
-    id: 'uuid',
-    facilityId: 'uuid',
-    name: 'text',
-    email: 'text',
-    phone: 'text',
-    employeeId: 'text',
-    departmentId: 'uuid',
-    defaultLocationId: 'uuid',
-    notes: 'text',
-    notifyEmail: 'boolean',
-    notifySms: 'boolean',
-    version: 'integer',
-    deletedAt: 'timestamp(3)',
-  },
-  package_events: {
-    id: 'uuid',
-    facilityId: 'uuid',
-    packageId: 'uuid',
-    type: 'text',
-    data: 'jsonb',
-    actorId: 'uuid',
-    clientId: 'uuid',
-    mutationId: 'integer',
-    at: 'timestamp(3)',
-    version: 'integer',
-    deletedAt: 'timestamp(3)',
-  },
-  attachments: {
-    id: 'uuid',
-    facilityId: 'uuid',
-    packageId: 'uuid',
-    hash: 'text',
-    kind: '"AttachmentKind"',
-    version: 'integer',
-    deletedAt: 'timestamp(3)',
-  },
-} as const;
+/** The SQL table of each synced table. */
+export const SQL_TABLE: Record<SyncedTable, string> = {
+  packages: 'packages',
+  recipients: 'recipients',
+  departments: 'departments',
+  locations: 'locations',
+  packageEvents: 'package_events',
+  attachments: 'attachments',
+};
+
+const PG_TYPE: Record<ColumnKind, string> = {
+  uuid: 'uuid',
+  text: 'text',
+  int: 'integer',
+  bool: 'boolean',
+  time: 'timestamp(3)',
+  json: 'jsonb',
+  PackageStatus: '"PackageStatus"',
+  AttachmentKind: '"AttachmentKind"',
+};
+
+/**
+ * Column name → Postgres type per synced table (the order of `jsonb_to_recordset` columns), derived
+ * from the row shapes (rows.ts): the wire columns plus `facilityId`, which rows never carry.
+ */
+const COLUMNS = Object.fromEntries(
+  SYNCED_TABLES.map((t) => [t, Object.fromEntries([['facilityId', 'uuid'], ...columnsOf(t).map(([c, k]) => [c, PG_TYPE[kindOf(k)]])])]),
+) as Record<SyncedTable, Record<string, string>>;
 
 /** Timestamp columns of each synced table: Postgres hands them back without a zone; they are UTC. */
-const DATE_FIELDS: Record<SyncedTable, readonly string[]> = {
-  packages: ['receivedAt', 'notifiedAt', 'heldAt', 'deliveredAt', 'returnedAt', 'deletedAt'],
-  recipients: ['deletedAt'],
-  departments: ['deletedAt'],
-  locations: ['deletedAt'],
-  packageEvents: ['at', 'deletedAt'],
-  attachments: ['deletedAt'],
-};
+const DATE_FIELDS = Object.fromEntries(
+  SYNCED_TABLES.map((t) => [t, columnsOf(t).flatMap(([c, k]) => (kindOf(k) === 'time' ? [c] : []))]),
+) as Record<SyncedTable, string[]>;
+
+/**
+ * A row of table alias `x` as the JSON the wire carries: exactly the row shape's columns (never
+ * `facilityId`, `createdAt` or a column rows.ts does not know).
+ */
+export const rowJsonSql = (table: SyncedTable, x = 'x') =>
+  `jsonb_build_object(${columnsOf(table)
+    .map(([c]) => `'${c}', ${x}."${c}"`)
+    .join(', ')})`;
 
 type Json = Record<string, unknown>;
 
@@ -99,14 +70,14 @@ export function toWireRow(table: SyncedTable, row: Json): Json {
 }
 
 /** The columns a push sends per row: facilityId and version are the same for every row of a push. */
-const rowColumns = (table: keyof typeof COLUMNS) => Object.keys(COLUMNS[table]).filter((c) => c !== 'facilityId' && c !== 'version');
+const rowColumns = (table: SyncedTable) => Object.keys(COLUMNS[table]).filter((c) => c !== 'facilityId' && c !== 'version');
 
 /**
  * `INSERT … SELECT` from a JSON array of rows ($1) with the facility ($2) and the version ($3) as
  * parameters. A key missing from a row object reads as NULL in `jsonb_to_recordset`, which is what
  * `rowsJson` relies on to leave nulls out.
  */
-function upsertSql(table: keyof typeof COLUMNS, conflict: string, update: readonly string[] | 'nothing') {
+function upsertSql(table: SyncedTable, conflict: string, update: readonly string[] | 'nothing') {
   const cols = Object.entries(COLUMNS[table]);
   const names = cols.map(([c]) => `"${c}"`).join(', ');
   const values = cols.map(([c]) => (c === 'facilityId' ? '$2::uuid' : c === 'version' ? '$3::integer' : `x."${c}"`)).join(', ');
@@ -115,7 +86,7 @@ function upsertSql(table: keyof typeof COLUMNS, conflict: string, update: readon
     .map(([c, t]) => `"${c}" ${t}`)
     .join(', ');
   const onConflict = update === 'nothing' ? 'DO NOTHING' : `DO UPDATE SET ${update.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`;
-  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM jsonb_to_recordset($1::jsonb) AS x(${types}) ON CONFLICT ${conflict} ${onConflict}`;
+  return `INSERT INTO ${SQL_TABLE[table]} (${names}) SELECT ${values} FROM jsonb_to_recordset($1::jsonb) AS x(${types}) ON CONFLICT ${conflict} ${onConflict}`;
 }
 
 /**
@@ -123,7 +94,7 @@ function upsertSql(table: keyof typeof COLUMNS, conflict: string, update: readon
  * null (about half of a new package's 23 columns are): Postgres parses half the JSON for the same
  * rows. Only top-level nulls are left out; a jsonb column's value is sent whole.
  */
-function rowsJson(table: keyof typeof COLUMNS, rows: readonly object[]): string {
+function rowsJson(table: SyncedTable, rows: readonly object[]): string {
   const cols = rowColumns(table);
   return JSON.stringify(
     rows.map((row) => {
@@ -135,12 +106,14 @@ function rowsJson(table: keyof typeof COLUMNS, rows: readonly object[]): string 
   );
 }
 
-const allBut = (table: keyof typeof COLUMNS, ...skip: string[]) => Object.keys(COLUMNS[table]).filter((c) => !skip.includes(c));
+const allBut = (table: SyncedTable, ...skip: string[]) => Object.keys(COLUMNS[table]).filter((c) => !skip.includes(c));
 
 const SQL = {
   packages: upsertSql('packages', '(id)', allBut('packages', 'id', 'facilityId')),
   recipients: upsertSql('recipients', '(id)', allBut('recipients', 'id', 'facilityId')),
-  events: upsertSql('package_events', '(id)', 'nothing'),
+  departments: upsertSql('departments', '(id)', allBut('departments', 'id', 'facilityId')),
+  locations: upsertSql('locations', '(id)', allBut('locations', 'id', 'facilityId')),
+  events: upsertSql('packageEvents', '(id)', 'nothing'),
   attachments: upsertSql('attachments', '("facilityId", "packageId", hash, kind)', ['version', 'deletedAt']),
 };
 
@@ -202,11 +175,19 @@ export async function takeVersion(tx: Tx, facilityId: string): Promise<number> {
   return rows[0].v;
 }
 
+/**
+ * Holds the facility's version lock without taking a version: a writer that must read before it
+ * knows whether it writes (the directory import) orders itself with pushes, then takeVersion if so.
+ */
+export async function lockFacilityVersion(tx: Tx, facilityId: string): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT 1 FROM facilities WHERE id = $1::uuid FOR UPDATE`, facilityId);
+}
+
 /** Rows of the facility by id, soft-deleted ones included, in their wire shape. */
 async function loadRows<R>(tx: Tx, table: 'locations' | 'departments', facilityId: string, ids: string[]): Promise<R[]> {
   if (!ids.length) return [];
   const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
-    `SELECT to_jsonb(x) - 'facilityId' - 'createdAt' AS row FROM ${table} x WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
+    `SELECT ${rowJsonSql(table)} AS row FROM ${table} x WHERE "facilityId" = $1::uuid AND id = ANY($2::uuid[])`,
     facilityId,
     ids,
   );
@@ -216,6 +197,18 @@ async function loadRows<R>(tx: Tx, table: 'locations' | 'departments', facilityI
 export const loadLocations = (tx: Tx, facilityId: string, ids: string[]) => loadRows<LocationRow>(tx, 'locations', facilityId, ids);
 export const loadDepartments = (tx: Tx, facilityId: string, ids: string[]) => loadRows<DepartmentRow>(tx, 'departments', facilityId, ids);
 
+/** The live, open (received or held) packages of these recipients: what a merge re-points. */
+export async function loadOpenPackagesOf(tx: Tx, facilityId: string, recipientIds: string[]): Promise<PackageRow[]> {
+  if (!recipientIds.length) return [];
+  const rows = await tx.$queryRawUnsafe<{ row: Json }[]>(
+    `SELECT ${rowJsonSql('packages')} AS row FROM packages x
+      WHERE x."facilityId" = $1::uuid AND x."recipientId" = ANY($2::uuid[]) AND x.status IN ('received', 'held') AND x."deletedAt" IS NULL`,
+    facilityId,
+    recipientIds,
+  );
+  return rows.map((r) => toWireRow('packages', r.row) as unknown as PackageRow);
+}
+
 /**
  * Packages or recipients a push may touch, in one query: the facility's rows among `ids` (soft-
  * deleted ones included, in their wire shape), and every id among `ids` that some facility uses —
@@ -224,14 +217,14 @@ export const loadDepartments = (tx: Tx, facilityId: string, ids: string[]) => lo
  */
 export async function loadRowsAndTakenIds<R>(
   tx: Tx,
-  table: 'packages' | 'recipients',
+  table: 'packages' | 'recipients' | 'departments' | 'locations',
   facilityId: string,
   ids: string[],
 ): Promise<{ rows: R[]; taken: Set<string> }> {
   if (!ids.length) return { rows: [], taken: new Set() };
   const found = await tx.$queryRawUnsafe<{ id: string; row: Json | null }[]>(
     `SELECT u.id::text AS id,
-            (SELECT to_jsonb(x) - 'facilityId' - 'createdAt' FROM ${table} x WHERE x."facilityId" = $1::uuid AND x.id = u.id) AS row
+            (SELECT ${rowJsonSql(table)} FROM ${table} x WHERE x."facilityId" = $1::uuid AND x.id = u.id) AS row
        FROM sync_ids_in_use($2, $3::uuid[]) AS u(id)`,
     facilityId,
     table,
@@ -244,7 +237,11 @@ export async function loadRowsAndTakenIds<R>(
 }
 
 /** Ids among `ids` that some facility already uses (client-made UUIDs must not collide across tenants). */
-export async function idsTakenElsewhere(tx: Tx, table: 'packages' | 'recipients' | 'sync_clients', ids: string[]): Promise<Set<string>> {
+export async function idsTakenElsewhere(
+  tx: Tx,
+  table: 'packages' | 'recipients' | 'departments' | 'locations' | 'sync_clients',
+  ids: string[],
+): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM sync_ids_in_use($1, $2::uuid[]) AS id`, table, ids);
   return new Set(rows.map((r) => r.id));
@@ -263,15 +260,20 @@ export async function storedBlobHashes(tx: Tx, facilityId: string, hashes: strin
 export interface SyncWrites {
   packages: PackageRow[];
   recipients: RecipientRow[];
+  departments: DepartmentRow[];
+  locations: LocationRow[];
   events: PackageEventRow[];
   attachments: AttachmentRow[];
 }
 
-/** Writes a push's effects in up to four statements, every row stamped with `version`. */
+/** Writes a push's effects, one statement per table written, every row stamped with `version`. */
 export async function writeSyncRows(tx: Tx, facilityId: string, version: number, w: SyncWrites) {
+  // References before the rows that point at them (foreign keys may come one day; order costs nothing).
+  if (w.departments.length) await tx.$executeRawUnsafe(SQL.departments, rowsJson('departments', w.departments), facilityId, version);
+  if (w.locations.length) await tx.$executeRawUnsafe(SQL.locations, rowsJson('locations', w.locations), facilityId, version);
   if (w.packages.length) await tx.$executeRawUnsafe(SQL.packages, rowsJson('packages', w.packages), facilityId, version);
   if (w.recipients.length) await tx.$executeRawUnsafe(SQL.recipients, rowsJson('recipients', w.recipients), facilityId, version);
-  if (w.events.length) await tx.$executeRawUnsafe(SQL.events, rowsJson('package_events', w.events), facilityId, version);
+  if (w.events.length) await tx.$executeRawUnsafe(SQL.events, rowsJson('packageEvents', w.events), facilityId, version);
   if (w.attachments.length) await tx.$executeRawUnsafe(SQL.attachments, rowsJson('attachments', w.attachments), facilityId, version);
 }
 
@@ -379,7 +381,7 @@ export async function readChanges(tx: Tx, facilityId: string, after: Position, l
         ? `|| jsonb_build_object('uploaded', EXISTS (SELECT 1 FROM stored_blobs b WHERE b."facilityId" = x."facilityId" AND b.hash = x.hash AND b."deletedAt" IS NULL))`
         : '';
     const found = await tx.$queryRawUnsafe<{ id: string; row: Json }[]>(
-      `SELECT x.id::text AS id, (to_jsonb(x) - 'facilityId' - 'createdAt') ${extra} AS row
+      `SELECT x.id::text AS id, ${rowJsonSql(table)} ${extra} AS row
          FROM ${sql} x WHERE x."facilityId" = $1::uuid AND x.id = ANY($2::uuid[])`,
       facilityId,
       ids,

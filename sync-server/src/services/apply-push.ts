@@ -5,28 +5,13 @@
 // the new lastMutationId commit together. A domain rejection advances lastMutationId and is stored
 // with its reason; a database failure rolls everything back (503) and the retry re-applies nothing
 // that had committed.
-import { MutationRejection, checkMutation, runCheckedMutation } from '../../../src/lib/domain/sync/mutators.ts';
+import { checkMutation } from '../../../src/lib/domain/sync/mutators.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../../src/lib/domain/sync/protocol.ts';
-import type { PackageRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
-import {
-  loadDepartments,
-  loadLocations,
-  loadRejections,
-  loadRowsAndTakenIds,
-  lockSyncClient,
-  queueNotifications,
-  recordRejections,
-  setLastMutationId,
-  storedBlobHashes,
-  takeVersion,
-  writeSyncRows,
-} from '../repositories/sync.ts';
-import { BatchStore } from './batch-store.ts';
+import { loadRejections, lockSyncClient, recordRejections, setLastMutationId, takeVersion } from '../repositories/sync.ts';
 import { deletePackagePhotos } from './delete-package-photos.ts';
-import { notificationsFor } from './notifications-for.ts';
-import { newId } from './ids.ts';
+import { runMutationBatch } from './run-mutations.ts';
 import type { Actor } from './resolve-actor.ts';
 import { assertWritable, checkSyncRequest } from './sync-guards.ts';
 
@@ -68,95 +53,23 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
 
     // Only a batch that may change something takes the facility's version (its row lock orders
     // every writer of the facility); one refused whole (a viewer's, junk) records why and moves on.
-    const runnable = todo.filter((m) => checks.get(m.id)!.ok);
-    const version = runnable.length ? await takeVersion(tx, facilityId) : null;
-    const refs = referencedIds(runnable);
-    const [pk, rc, locations, departments, uploaded] = await Promise.all([
-      loadRowsAndTakenIds<PackageRow>(tx, 'packages', facilityId, refs.packages),
-      loadRowsAndTakenIds<RecipientRow>(tx, 'recipients', facilityId, refs.recipients),
-      loadLocations(tx, facilityId, refs.locations),
-      loadDepartments(tx, facilityId, refs.departments),
-      storedBlobHashes(tx, facilityId, refs.hashes),
-    ]);
-    const [packages, recipients, takenPackages, takenRecipients] = [pk.rows, rc.rows, pk.taken, rc.taken];
-    const local = new Set([...packages, ...recipients].map((r) => r.id));
-    const foreignIds = new Set([...takenPackages, ...takenRecipients].filter((id) => !local.has(id)));
-    const store = new BatchStore({ packages, recipients, locations, departments, foreignIds, uploadedHashes: uploaded });
-
-    const rejections: { mutationId: number; name: string; code: string; message: string }[] = [];
-    for (const m of todo) {
-      try {
-        // Checked above, before the lock, for this actor's role: the arguments are parsed once.
-        await runCheckedMutation(store, checks.get(m.id)!, {
-          actor: { id: actor.user.id, role: actor.role },
-          clientId,
-          mutationId: m.id,
-          clientTime: new Date(m.clientTime).toISOString(),
-          now,
-          newId,
-        });
-        store.commit();
-        results.set(m.id, { id: m.id, status: 'applied' });
-      } catch (e) {
-        store.rollback();
-        if (!(e instanceof MutationRejection)) throw e;
-        rejections.push({ mutationId: m.id, name: m.name, code: e.code, message: e.message });
-        results.set(m.id, { id: m.id, status: 'rejected', code: e.code, message: e.message });
-      }
-    }
-
+    const version = todo.some((m) => checks.get(m.id)!.ok) ? await takeVersion(tx, facilityId) : null;
+    // Checked above, before the lock, for this actor's role: the arguments are parsed once.
+    const outcome = await runMutationBatch(tx, facilityId, version, todo, checks, {
+      actor: { id: actor.user.id, role: actor.role },
+      clientId,
+      now,
+    });
+    for (const r of outcome.results) results.set(r.id, r);
+    const rejections = outcome.rejections;
     const lastMutationId = todo[todo.length - 1]!.id;
-    const writes = store.writes();
-    if (version !== null) {
-      await writeSyncRows(tx, facilityId, version, writes);
-      // Transactional outbox: the notifications commit with the change that causes them and are
-      // sent after commit by the notification worker, never for a rolled-back change.
-      await queueNotifications(tx, facilityId, version, notificationsFor(writes));
-    }
     await recordRejections(tx, facilityId, clientId, rejections, deps.env.QUOTA_REJECTIONS_KEPT_PER_CLIENT);
     await setLastMutationId(tx, facilityId, clientId, lastMutationId);
-    deletedPackages = store.deletedPackageIds();
+    deletedPackages = outcome.deletedPackageIds;
     return { lastMutationId, results: req.mutations.map((m) => results.get(m.id)!) };
   });
   // After commit: photos of deleted packages leave storage (a failure here leaves orphans for a
   // later sweep, never a package pointing at a missing photo).
   await deletePackagePhotos(deps, facilityId, deletedPackages).catch((e: Error) => console.error('[photos] delete failed:', e.message));
   return response;
-}
-
-/** The row ids and blob hashes a batch may read, to load them in one query each. */
-function referencedIds(mutations: PushRequest['mutations']) {
-  const packages = new Set<string>();
-  const recipients = new Set<string>();
-  const locations = new Set<string>();
-  const departments = new Set<string>();
-  const hashes = new Set<string>();
-  const str = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v.toLowerCase() : null);
-  for (const m of mutations) {
-    const a = (m.args ?? {}) as Record<string, unknown>;
-    if (m.name.startsWith('package.')) {
-      const id = str(a.id);
-      if (id) packages.add(id);
-      const patch = (a.patch ?? {}) as Record<string, unknown>;
-      const r = str(a.recipientId) ?? str(patch.recipientId);
-      if (r) recipients.add(r);
-      const l = str(a.locationId) ?? str(patch.locationId);
-      if (l) locations.add(l);
-      for (const h of [a.hash, a.signatureHash, a.photoHash]) if (typeof h === 'string') hashes.add(h);
-    } else if (m.name.startsWith('recipient.')) {
-      const id = str(a.id);
-      if (id) recipients.add(id);
-      const d = str(a.departmentId);
-      if (d) departments.add(d);
-      const l = str(a.defaultLocationId);
-      if (l) locations.add(l);
-    }
-  }
-  return {
-    packages: [...packages],
-    recipients: [...recipients],
-    locations: [...locations],
-    departments: [...departments],
-    hashes: [...hashes],
-  };
 }

@@ -22,18 +22,8 @@ export class BatchStore implements MutationStore {
   private locations = new Map<string, LocationRow>();
   private departments = new Map<string, DepartmentRow>();
 
-  private staged = {
-    packages: new Map<string, PackageRow>(),
-    recipients: new Map<string, RecipientRow>(),
-    events: [] as PackageEventRow[],
-    attachments: new Map<string, AttachmentRow>(),
-  };
-  private committed = {
-    packages: new Map<string, PackageRow>(),
-    recipients: new Map<string, RecipientRow>(),
-    events: [] as PackageEventRow[],
-    attachments: new Map<string, AttachmentRow>(),
-  };
+  private staged = emptyWrites();
+  private committed = emptyWrites();
 
   constructor(init: {
     packages: PackageRow[];
@@ -59,12 +49,25 @@ export class BatchStore implements MutationStore {
   async putPackage(row: PackageRow) {
     this.staged.packages.set(row.id, row);
   }
-  /** Only this facility's rows were loaded (RLS too): another facility's id reads as absent. */
+  /** Only this facility's rows were loaded (RLS too); an id another facility uses reads as deleted. */
   async getLocation(id: string) {
-    return this.locations.get(id);
+    return this.staged.locations.get(id) ?? this.locations.get(id) ?? (this.foreign.has(id) ? FOREIGN_LOCATION : undefined);
   }
   async getDepartment(id: string) {
-    return this.departments.get(id);
+    return this.staged.departments.get(id) ?? this.departments.get(id) ?? (this.foreign.has(id) ? FOREIGN_DEPARTMENT : undefined);
+  }
+  async putLocation(row: LocationRow) {
+    this.staged.locations.set(row.id, row);
+  }
+  async putDepartment(row: DepartmentRow) {
+    this.staged.departments.set(row.id, row);
+  }
+  /** The batch preloaded every open package of the recipients it merges (apply-push.ts). */
+  async openPackagesOf(recipientId: string) {
+    const all = new Map([...this.packages, ...this.staged.packages]);
+    return [...all.values()].filter(
+      (p) => p.recipientId === recipientId && !p.deletedAt && (p.status === 'received' || p.status === 'held'),
+    );
   }
   async getRecipient(id: string) {
     return this.staged.recipients.get(id) ?? this.recipients.get(id) ?? (this.foreign.has(id) ? FOREIGN_RECIPIENT : undefined);
@@ -93,6 +96,14 @@ export class BatchStore implements MutationStore {
       this.recipients.set(id, row);
       this.committed.recipients.set(id, row);
     }
+    for (const [id, row] of this.staged.locations) {
+      this.locations.set(id, row);
+      this.committed.locations.set(id, row);
+    }
+    for (const [id, row] of this.staged.departments) {
+      this.departments.set(id, row);
+      this.committed.departments.set(id, row);
+    }
     this.committed.events.push(...this.staged.events);
     for (const [k, row] of this.staged.attachments) this.committed.attachments.set(k, row);
     this.rollback();
@@ -100,13 +111,15 @@ export class BatchStore implements MutationStore {
 
   /** The mutation was rejected: nothing it staged survives. */
   rollback() {
-    this.staged = { packages: new Map(), recipients: new Map(), events: [], attachments: new Map() };
+    this.staged = emptyWrites();
   }
 
   writes(): SyncWrites {
     return {
       packages: [...this.committed.packages.values()],
       recipients: [...this.committed.recipients.values()],
+      departments: [...this.committed.departments.values()],
+      locations: [...this.committed.locations.values()],
       events: this.committed.events,
       attachments: [...this.committed.attachments.values()],
     };
@@ -118,7 +131,18 @@ export class BatchStore implements MutationStore {
   }
 }
 
+const emptyWrites = () => ({
+  packages: new Map<string, PackageRow>(),
+  recipients: new Map<string, RecipientRow>(),
+  departments: new Map<string, DepartmentRow>(),
+  locations: new Map<string, LocationRow>(),
+  events: [] as PackageEventRow[],
+  attachments: new Map<string, AttachmentRow>(),
+});
+
 // Stand-ins for rows another facility owns: present (so a create is refused) and deleted (so no
 // other mutator can act on them). Never written: a rejected mutation's writes are dropped.
 const FOREIGN_PACKAGE = { id: '', deletedAt: 'foreign' } as PackageRow;
 const FOREIGN_RECIPIENT = { id: '', deletedAt: 'foreign' } as RecipientRow;
+const FOREIGN_LOCATION = { id: '', deletedAt: 'foreign' } as LocationRow;
+const FOREIGN_DEPARTMENT = { id: '', deletedAt: 'foreign' } as DepartmentRow;

@@ -15,8 +15,10 @@ export function notificationsFor(writes: SyncWrites): QueuedNotification[] {
   const out: QueuedNotification[] = [];
   for (const e of writes.events) {
     const kind = KIND_OF_EVENT[e.type];
-    const recipientId = packages.get(e.packageId)?.recipientId;
-    if (kind && recipientId) out.push({ id: newId(), packageId: e.packageId, recipientId, kind, channel: 'email' });
+    const p = packages.get(e.packageId);
+    const recipientId = p?.recipientId;
+    // A package undone (or deleted) in the same push was never really there for its recipient.
+    if (kind && recipientId && !p.deletedAt) out.push({ id: newId(), packageId: e.packageId, recipientId, kind, channel: 'email' });
   }
   return out;
 }

@@ -65,12 +65,42 @@ export class PackagesPage {
     const recipient = this.page.getByRole('combobox', { name: 'Recipient' });
     await expect(recipient).toBeFocused();
     await recipient.fill(p.recipient);
+    await this.chooseRecipient(p.recipient);
     if (p.notes) await this.page.getByLabel('Notes').fill(p.notes);
-    if (p.photo) await this.page.getByLabel('Photo').setInputFiles(p.photo);
+    if (p.photo) {
+      await this.page.getByLabel('Photo', { exact: true }).setInputFiles(p.photo);
+      await expect(this.page.getByRole('img', { name: 'The package as it will be saved' })).toBeVisible();
+    }
     await this.page.getByRole('button', { name: 'Save package' }).click();
     await expect(this.page.getByRole('status').filter({ hasText: /^Saved / })).toHaveText(`Saved ${p.tracking} for ${p.recipient}`);
     await expect(tracking).toHaveValue('');
     await expect(tracking).toBeFocused();
+  }
+
+  /**
+   * Picks the recipient typed into the picker from its matches, or creates them on the spot when
+   * the directory has no one of that name (recipients are never saved as free text).
+   */
+  async chooseRecipient(name: string, create: { email?: string; employeeId?: string } = {}) {
+    const list = this.page.getByRole('listbox', { name: 'Matching recipients' });
+    await expect(list).toBeVisible();
+    const exact = list.getByRole('option').filter({ has: this.page.locator('.name').getByText(name, { exact: true }) });
+    if (await exact.count()) await exact.first().click();
+    else {
+      await list.getByRole('button', { name: `+ Create “${name}”` }).click();
+      await this.createRecipient(create);
+    }
+    await expect(this.page.getByText('✓ From the directory')).toBeVisible();
+  }
+
+  /** The "New recipient" dialog, opened from the picker with the typed name. */
+  async createRecipient(fields: { email?: string; employeeId?: string } = {}) {
+    const dialog = this.page.getByRole('dialog', { name: 'New recipient' });
+    await expect(dialog).toBeVisible();
+    if (fields.email) await dialog.getByLabel('Email').fill(fields.email);
+    if (fields.employeeId) await dialog.getByLabel('Employee id').fill(fields.employeeId);
+    await dialog.getByRole('button', { name: 'Create recipient' }).click();
+    await expect(dialog).toBeHidden();
   }
 
   async backToList() {
@@ -193,7 +223,10 @@ async function touchStroke(page: Page, points: { x: number; y: number }[]) {
 export interface ServerPackage {
   id: string;
   trackingNumber: string;
+  carrier: string;
+  recipientId: string | null;
   recipientName: string;
+  notes: string | null;
   status: string;
   deliveredTo: string | null;
   signatureHash: string | null;
@@ -207,9 +240,17 @@ export interface ServerAttachment {
   uploaded: boolean;
 }
 
+export interface ServerRecipient {
+  id: string;
+  name: string;
+  email: string | null;
+  employeeId: string | null;
+}
+
 export interface ServerState {
   facilityId: string;
   packages: ServerPackage[];
+  recipients: ServerRecipient[];
   attachments: ServerAttachment[];
   events: { id: string; packageId: string; type: string }[];
 }
@@ -250,6 +291,7 @@ export async function serverState(request: APIRequestContext): Promise<ServerSta
   return {
     facilityId,
     packages: rows<ServerPackage>('packages'),
+    recipients: rows<ServerRecipient>('recipients'),
     attachments: rows<ServerAttachment>('attachments'),
     events: rows('packageEvents'),
   };

@@ -38,6 +38,15 @@ export interface LocalRecipient extends RecipientRow {
   nameLower: string;
 }
 
+/**
+ * Keys the device adds to synced rows for its indexes (toLocal). Every index of a synced table
+ * names a row column (rows.ts) or one of these; schema.test.ts checks it.
+ */
+export const LOCAL_KEYS: { [T in SyncedTable]?: readonly (keyof LocalRowOf[T])[] } = {
+  packages: ['recipientNameLower', 'trackingReversed'],
+  recipients: ['nameLower'],
+};
+
 export interface LocalRowOf {
   packages: LocalPackage;
   recipients: LocalRecipient;
@@ -197,6 +206,11 @@ export function toLocal<T extends SyncedTable>(table: T, row: Record<string, unk
     return { ...r, nameLower: (r.name ?? '').toLowerCase() } as LocalRowOf[T];
   }
   return row as unknown as LocalRowOf[T];
+}
+
+/** Packages of one status, newest first (schema v3 has no `status` index: `[status+receivedAt]` serves it). */
+export function packagesWithStatus(db: PtpDb, status: PackageRow['status']) {
+  return db.packages.where('[status+receivedAt]').between([status, ''], [status, '\uffff']).reverse();
 }
 
 /** One digest entry per package row, in the order given. */

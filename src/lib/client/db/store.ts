@@ -3,8 +3,16 @@
 // pending mutations). Before a row is first written it saves the confirmed version in `base`, so
 // the next rebase can put it back exactly (schema.ts explains the two layers).
 import type { MutationStore } from '../../domain/sync/mutators';
-import type { AttachmentRow, PackageEventRow, PackageRow, RecipientRow, SyncedTable } from '../../domain/sync/rows';
-import { toLocal, type PtpDb } from './schema';
+import type {
+  AttachmentRow,
+  DepartmentRow,
+  LocationRow,
+  PackageEventRow,
+  PackageRow,
+  RecipientRow,
+  SyncedTable,
+} from '../../domain/sync/rows';
+import { packagesWithStatus, toLocal, type PtpDb } from './schema';
 import type { DigestCollector } from './search-digest';
 
 export const baseKey = (table: SyncedTable, id: string) => `${table}:${id}`;
@@ -51,6 +59,21 @@ export class DexieMutationStore implements MutationStore {
   }
   async getDepartment(id: string) {
     return this.db.departments.get(id);
+  }
+  putLocation(row: LocationRow) {
+    return this.write('locations', row);
+  }
+  putDepartment(row: DepartmentRow) {
+    return this.write('departments', row);
+  }
+  async openPackagesOf(recipientId: string): Promise<PackageRow[]> {
+    // Open packages are few next to the history; the status index narrows the scan to them.
+    const mine = (p: PackageRow) => p.recipientId === recipientId && !p.deletedAt;
+    const [received, held] = await Promise.all([
+      packagesWithStatus(this.db, 'received').filter(mine).toArray(),
+      packagesWithStatus(this.db, 'held').filter(mine).toArray(),
+    ]);
+    return [...received, ...held];
   }
   async isBlobUploaded(hash: string) {
     const blob = await this.db.blobs.get(hash);

@@ -17,6 +17,17 @@ class MemoryStore implements MutationStore {
   async getDepartment(id: string) {
     return this.departments.get(id);
   }
+  async putLocation(r: LocationRow) {
+    this.locations.set(r.id, r);
+  }
+  async putDepartment(r: DepartmentRow) {
+    this.departments.set(r.id, r);
+  }
+  async openPackagesOf(recipientId: string) {
+    return [...this.packages.values()].filter(
+      (p) => p.recipientId === recipientId && !p.deletedAt && (p.status === 'received' || p.status === 'held'),
+    );
+  }
   async getPackage(id: string) {
     return this.packages.get(id);
   }
@@ -167,5 +178,102 @@ describe('shared mutators', () => {
     const forAdmin = checkMutation({ name: 'package.delete', args: { id: P } }, 'admin');
     await expect(runCheckedMutation(s, forAdmin, ctx('operator'))).rejects.toThrow(/another role/);
     expect(s.packages.get(P)?.deletedAt).toBeNull();
+  });
+
+  it('departments and locations: admins create, update and soft-delete them; operators may not', async () => {
+    const s = new MemoryStore();
+    const D = '44444444-4444-4444-8444-444444444444';
+    const L = '33333333-3333-4333-8333-333333333333';
+    for (const m of [
+      { name: 'department.upsert', args: { id: D, name: 'Eng' } },
+      { name: 'location.upsert', args: { id: L, name: 'Shelf A' } },
+      { name: 'department.delete', args: { id: D } },
+      { name: 'location.delete', args: { id: L } },
+    ]) {
+      expect(await rejection(runMutation(s, m, ctx('operator'))), m.name).toBe('forbidden');
+      expect(await rejection(runMutation(s, m, ctx('courier'))), m.name).toBe('forbidden');
+    }
+    expect(s.departments.size + s.locations.size).toBe(0);
+
+    await runMutation(s, { name: 'department.upsert', args: { id: D, name: ' Engineering ' } }, ctx('admin'));
+    await runMutation(s, { name: 'location.upsert', args: { id: L, name: 'Shelf A', building: 'HQ', floor: '2' } }, ctx('admin'));
+    expect(s.departments.get(D)).toEqual({ id: D, name: 'Engineering', version: 0, deletedAt: null });
+    expect(s.locations.get(L)).toMatchObject({ name: 'Shelf A', building: 'HQ', floor: '2', deliveryInstructions: null });
+    await runMutation(s, { name: 'location.upsert', args: { id: L, name: 'Shelf B', deliveryInstructions: 'Ring' } }, ctx('admin'));
+    expect(s.locations.get(L)).toMatchObject({ name: 'Shelf B', building: null, deliveryInstructions: 'Ring' });
+    expect(await rejection(runMutation(s, { name: 'location.upsert', args: { id: L, name: '' } }, ctx('admin')))).toBe('invalid_args');
+    expect(await rejection(runMutation(s, { name: 'department.upsert', args: { id: D, name: 'x'.repeat(121) } }, ctx('admin')))).toBe(
+      'invalid_args',
+    );
+
+    await runMutation(s, { name: 'department.delete', args: { id: D } }, ctx('admin'));
+    await runMutation(s, { name: 'location.delete', args: { id: L } }, ctx('admin'));
+    expect(s.departments.get(D)?.deletedAt).toBe('2026-11-26T10:00:05.000Z');
+    expect(s.locations.get(L)?.deletedAt).toBe('2026-11-26T10:00:05.000Z');
+    // Deleted is final: no second delete, no revival by an upsert.
+    expect(await rejection(runMutation(s, { name: 'department.delete', args: { id: D } }, ctx('admin')))).toBe('not_found');
+    expect(await rejection(runMutation(s, { name: 'location.upsert', args: { id: L, name: 'Back' } }, ctx('admin')))).toBe('not_found');
+    expect(await rejection(runMutation(s, { name: 'location.delete', args: { id: L } }, ctx('admin')))).toBe('not_found');
+  });
+
+  it('deleting a department or location in use keeps the references; nothing new may point at it', async () => {
+    const s = new MemoryStore();
+    const D = '44444444-4444-4444-8444-444444444444';
+    const L = '33333333-3333-4333-8333-333333333333';
+    const R = '22222222-2222-4222-8222-222222222222';
+    const R2 = '55555555-5555-4555-8555-555555555555';
+    await runMutation(s, { name: 'department.upsert', args: { id: D, name: 'Eng' } }, ctx('admin'));
+    await runMutation(s, { name: 'location.upsert', args: { id: L, name: 'Desk' } }, ctx('admin'));
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Grace', departmentId: D, defaultLocationId: L } }, ctx());
+    await runMutation(s, { name: 'package.receive', args: { ...receive, locationId: L, recipientId: R } }, ctx());
+    await runMutation(s, { name: 'department.delete', args: { id: D } }, ctx('admin'));
+    await runMutation(s, { name: 'location.delete', args: { id: L } }, ctx('admin'));
+    expect(s.recipients.get(R)).toMatchObject({ departmentId: D, defaultLocationId: L });
+    expect(s.packages.get(P)?.locationId).toBe(L);
+    // The person stays editable with the reference they hold…
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Grace H.', departmentId: D, defaultLocationId: L } }, ctx());
+    expect(s.recipients.get(R)).toMatchObject({ name: 'Grace H.', departmentId: D });
+    // …but nobody new can be put there.
+    expect(await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: R2, name: 'New', departmentId: D } }, ctx()))).toBe(
+      'not_found',
+    );
+    expect(await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: R2, name: 'New', defaultLocationId: L } }, ctx()))).toBe(
+      'not_found',
+    );
+  });
+
+  it('recipient.merge re-points open packages to the kept recipient, fills its gaps and soft-deletes the duplicate', async () => {
+    const s = new MemoryStore();
+    const KEEP = '22222222-2222-4222-8222-222222222222';
+    const DUP = '55555555-5555-4555-8555-555555555555';
+    const [P1, P2, P3] = [
+      '61111111-1111-4111-8111-111111111111',
+      '62111111-1111-4111-8111-111111111111',
+      '63111111-1111-4111-8111-111111111111',
+    ];
+    await runMutation(s, { name: 'recipient.upsert', args: { id: KEEP, name: 'Ada Lovelace', email: 'ada@example.test' } }, ctx());
+    await runMutation(s, { name: 'recipient.upsert', args: { id: DUP, name: 'Ada L.', email: 'ada2@example.test', phone: '555' } }, ctx());
+    for (const id of [P1, P2, P3]) await runMutation(s, { name: 'package.receive', args: { ...receive, id, recipientId: DUP } }, ctx());
+    await runMutation(s, { name: 'package.hold', args: { id: P2, note: 'ID needed' } }, ctx());
+    await runMutation(s, { name: 'package.deliver', args: { id: P3, deliveredTo: 'Ada', at: '2026-11-26T10:00:00Z' } }, ctx());
+
+    expect(await rejection(runMutation(s, { name: 'recipient.merge', args: { id: DUP, intoId: KEEP } }, ctx('operator')))).toBe(
+      'forbidden',
+    );
+    expect(await rejection(runMutation(s, { name: 'recipient.merge', args: { id: DUP, intoId: DUP } }, ctx('admin')))).toBe('invalid_args');
+    const events = s.events.length;
+    await runMutation(s, { name: 'recipient.merge', args: { id: DUP, intoId: KEEP } }, ctx('admin'));
+    expect(s.packages.get(P1)?.recipientId).toBe(KEEP);
+    expect(s.packages.get(P2)).toMatchObject({ recipientId: KEEP, status: 'held' });
+    expect(s.packages.get(P3)?.recipientId).toBe(DUP); // delivered: history stays as handed over
+    expect(s.events.slice(events).map((e) => [e.packageId, e.type, e.data])).toEqual([
+      [P1, 'updated', { recipientId: KEEP, mergedFrom: DUP }],
+      [P2, 'updated', { recipientId: KEEP, mergedFrom: DUP }],
+    ]);
+    expect(s.recipients.get(KEEP)).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.test', phone: '555', deletedAt: null });
+    expect(s.recipients.get(DUP)?.deletedAt).toBe('2026-11-26T10:00:05.000Z');
+    // Merging again, or into the removed duplicate, is refused.
+    expect(await rejection(runMutation(s, { name: 'recipient.merge', args: { id: DUP, intoId: KEEP } }, ctx('admin')))).toBe('not_found');
+    expect(await rejection(runMutation(s, { name: 'recipient.merge', args: { id: KEEP, intoId: DUP } }, ctx('admin')))).toBe('not_found');
   });
 });

@@ -2,6 +2,7 @@
 // IndexedDB copy; the server re-runs them authoritatively on its own state (Replicache's model).
 // A mutator checks everything first and writes only after, so a rejection leaves no trace.
 import { checkTransition } from '../package-state';
+import { checkUndoReceive } from '../undo-receive';
 import { can, type Action, type Role } from '../permissions';
 import { isMutationName, mutationArgs, type MutationArgs, type MutationName } from './mutations';
 import { boundDeviceTime } from './device-time';
@@ -26,6 +27,10 @@ export interface MutationStore {
   /** Rows the mutators only point at (ids in arguments must name a live row of this facility). */
   getLocation(id: string): Promise<LocationRow | undefined>;
   getDepartment(id: string): Promise<DepartmentRow | undefined>;
+  putLocation(row: LocationRow): Promise<void>;
+  putDepartment(row: DepartmentRow): Promise<void>;
+  /** The live packages of a recipient that are still open (received or held). */
+  openPackagesOf(recipientId: string): Promise<PackageRow[]>;
   addEvent(row: PackageEventRow): Promise<void>;
   /** Adds or keeps the attachment with this (packageId, hash, kind). */
   putAttachment(row: AttachmentRow): Promise<void>;
@@ -51,6 +56,8 @@ type Mutator<N extends MutationName> = (store: MutationStore, args: MutationArgs
 
 const ACTION: Record<MutationName, Action> = {
   'package.receive': 'package.receive',
+  'package.receive.v2': 'package.receive.v2',
+  'package.undoReceive': 'package.undoReceive',
   'package.update': 'package.update',
   'package.hold': 'package.hold',
   'package.deliver': 'package.deliver',
@@ -59,6 +66,11 @@ const ACTION: Record<MutationName, Action> = {
   'package.delete': 'package.delete',
   'recipient.upsert': 'recipient.upsert',
   'recipient.delete': 'recipient.delete',
+  'recipient.merge': 'recipient.merge',
+  'department.upsert': 'department.upsert',
+  'department.delete': 'department.delete',
+  'location.upsert': 'location.upsert',
+  'location.delete': 'location.delete',
 };
 
 const PENDING_VERSION = 0;
@@ -75,9 +87,13 @@ async function checkRecipient(store: MutationStore, recipientId: string | null |
   if (!r || r.deletedAt) throw new MutationRejection('unknown_recipient', 'The recipient is not in this facility’s directory');
 }
 
-/** An id pointing at a location or department must name a live one of this facility. */
-async function checkReference(store: MutationStore, kind: 'location' | 'department', id: string | null | undefined) {
-  if (!id) return;
+/**
+ * An id pointing at a location or department must name a live one of this facility. A reference a
+ * row already holds (`kept`) may stay after its target was deleted: deleting a department does not
+ * make its people uneditable (docs/sync.md "Directory").
+ */
+async function checkReference(store: MutationStore, kind: 'location' | 'department', id: string | null | undefined, kept?: string | null) {
+  if (!id || id === kept) return;
   const row = kind === 'location' ? await store.getLocation(id) : await store.getDepartment(id);
   if (!row || row.deletedAt) throw new MutationRejection('not_found', `The ${kind} does not exist in this facility (or was deleted)`);
 }
@@ -112,36 +128,61 @@ async function attach(store: MutationStore, ctx: MutationContext, packageId: str
   });
 }
 
+/** Both receive mutations; v1 arguments leave the intake details at their defaults. */
+async function receive(
+  store: MutationStore,
+  a: MutationArgs<'package.receive'> & Partial<MutationArgs<'package.receive.v2'>>,
+  ctx: MutationContext,
+) {
+  if (await store.getPackage(a.id)) throw new MutationRejection('alreadyExists', 'A package with this id already exists');
+  await checkRecipient(store, a.recipientId);
+  await checkReference(store, 'location', a.locationId);
+  await store.putPackage({
+    id: a.id,
+    trackingNumber: a.trackingNumber,
+    carrier: a.carrier,
+    recipientId: a.recipientId ?? null,
+    recipientName: a.recipientName,
+    sender: a.sender ?? null,
+    status: 'received',
+    locationId: a.locationId ?? null,
+    notes: a.notes ?? null,
+    holdNote: null,
+    returnNote: null,
+    receivedAt: deviceTime(ctx, a.receivedAt),
+    notifiedAt: null,
+    heldAt: null,
+    deliveredAt: null,
+    returnedAt: null,
+    deliveredTo: null,
+    signatureHash: null,
+    receivedById: ctx.actor.id,
+    deliveredById: null,
+    shelf: a.shelf ?? null,
+    perishable: a.perishable ?? false,
+    needsSignature: a.needsSignature ?? false,
+    loggedAt: ctx.now,
+    version: PENDING_VERSION,
+    deletedAt: null,
+  });
+  await store.addEvent(event(ctx, a.id, 'received', { carrier: a.carrier, trackingNumber: a.trackingNumber }));
+}
+
 const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'package.receive'(store, a, ctx) {
-    if (await store.getPackage(a.id)) throw new MutationRejection('alreadyExists', 'A package with this id already exists');
-    await checkRecipient(store, a.recipientId);
-    await checkReference(store, 'location', a.locationId);
-    await store.putPackage({
-      id: a.id,
-      trackingNumber: a.trackingNumber,
-      carrier: a.carrier,
-      recipientId: a.recipientId ?? null,
-      recipientName: a.recipientName,
-      sender: a.sender ?? null,
-      status: 'received',
-      locationId: a.locationId ?? null,
-      notes: a.notes ?? null,
-      holdNote: null,
-      returnNote: null,
-      receivedAt: deviceTime(ctx, a.receivedAt),
-      notifiedAt: null,
-      heldAt: null,
-      deliveredAt: null,
-      returnedAt: null,
-      deliveredTo: null,
-      signatureHash: null,
-      receivedById: ctx.actor.id,
-      deliveredById: null,
-      version: PENDING_VERSION,
-      deletedAt: null,
-    });
-    await store.addEvent(event(ctx, a.id, 'received', { carrier: a.carrier, trackingNumber: a.trackingNumber }));
+    await receive(store, a, ctx);
+  },
+
+  async 'package.receive.v2'(store, a, ctx) {
+    await receive(store, a, ctx);
+  },
+
+  async 'package.undoReceive'(store, a, ctx) {
+    const p = await livePackage(store, a.id);
+    const check = checkUndoReceive(p, ctx.actor.id, ctx.now);
+    if (!check.ok) throw new MutationRejection(check.code, check.message);
+    await store.putPackage({ ...p, deletedAt: ctx.now });
+    await store.addEvent(event(ctx, a.id, 'receive_undone'));
   },
 
   async 'package.update'(store, a, ctx) {
@@ -210,8 +251,8 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   async 'recipient.upsert'(store, a) {
     const existing = await store.getRecipient(a.id);
     if (existing?.deletedAt) throw new MutationRejection('not_found', 'The recipient was deleted');
-    await checkReference(store, 'department', a.departmentId);
-    await checkReference(store, 'location', a.defaultLocationId);
+    await checkReference(store, 'department', a.departmentId, existing?.departmentId);
+    await checkReference(store, 'location', a.defaultLocationId, existing?.defaultLocationId);
     await store.putRecipient({
       notifyEmail: true,
       notifySms: false,
@@ -233,6 +274,61 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
     const r = await store.getRecipient(a.id);
     if (!r || r.deletedAt) throw new MutationRejection('not_found', 'The recipient does not exist (or was deleted)');
     await store.putRecipient({ ...r, deletedAt: ctx.now });
+  },
+
+  // A duplicate is folded into the person kept: the kept one's fields win, its empty ones are
+  // filled from the duplicate, the duplicate's open packages (received, held) point at the kept
+  // one from now on, and the duplicate is soft-deleted. Delivered and returned packages stay as
+  // they were handed over (history is not rewritten); they still carry the printed name.
+  async 'recipient.merge'(store, a, ctx) {
+    if (a.id === a.intoId) throw new MutationRejection('invalid_args', 'A recipient cannot be merged into itself');
+    const from = await store.getRecipient(a.id);
+    const into = await store.getRecipient(a.intoId);
+    if (!from || from.deletedAt) throw new MutationRejection('not_found', 'The duplicate does not exist (or was deleted)');
+    if (!into || into.deletedAt) throw new MutationRejection('not_found', 'The recipient to keep does not exist (or was deleted)');
+    const open = await store.openPackagesOf(a.id);
+    const filled = { ...into };
+    for (const k of ['email', 'phone', 'employeeId', 'departmentId', 'defaultLocationId', 'notes'] as const) filled[k] ??= from[k];
+    await store.putRecipient({ ...filled, version: PENDING_VERSION });
+    await store.putRecipient({ ...from, deletedAt: ctx.now });
+    for (const p of open) {
+      await store.putPackage({ ...p, recipientId: a.intoId });
+      await store.addEvent(event(ctx, p.id, 'updated', { recipientId: a.intoId, mergedFrom: a.id }));
+    }
+  },
+
+  async 'department.upsert'(store, a) {
+    const existing = await store.getDepartment(a.id);
+    if (existing?.deletedAt) throw new MutationRejection('not_found', 'The department was deleted');
+    await store.putDepartment({ ...existing, id: a.id, name: a.name, version: PENDING_VERSION, deletedAt: null });
+  },
+
+  // Deleting a department or location is soft and leaves references alone: its people and
+  // packages keep pointing at it and show it as removed; nothing new can point at it.
+  async 'department.delete'(store, a, ctx) {
+    const d = await store.getDepartment(a.id);
+    if (!d || d.deletedAt) throw new MutationRejection('not_found', 'The department does not exist (or was deleted)');
+    await store.putDepartment({ ...d, deletedAt: ctx.now });
+  },
+
+  async 'location.upsert'(store, a) {
+    const existing = await store.getLocation(a.id);
+    if (existing?.deletedAt) throw new MutationRejection('not_found', 'The location was deleted');
+    await store.putLocation({
+      id: a.id,
+      name: a.name,
+      building: a.building ?? null,
+      floor: a.floor ?? null,
+      deliveryInstructions: a.deliveryInstructions ?? null,
+      version: PENDING_VERSION,
+      deletedAt: null,
+    });
+  },
+
+  async 'location.delete'(store, a, ctx) {
+    const l = await store.getLocation(a.id);
+    if (!l || l.deletedAt) throw new MutationRejection('not_found', 'The location does not exist (or was deleted)');
+    await store.putLocation({ ...l, deletedAt: ctx.now });
   },
 };
 
