@@ -104,7 +104,7 @@ test('a wedge scanner logs 30 packages in a row offline, focus anywhere; all rea
   await pk.backToList();
   await expect(pk.rows).toHaveCount(scans.length);
   for (const s of scans) await expect(pk.row(s.trackingNumber)).toContainText(`${LABELS[s.carrier]} · ${s.trackingNumber}`);
-  await expect(pk.syncSummary).toHaveText(`${scans.length} unsynced changes`);
+  await expect(pk.syncSummary).toHaveText(`Offline · ${scans.length} waiting`);
 
   await context.setOffline(false);
   await pk.expectAllSynced(60_000);
