@@ -90,10 +90,13 @@ export class IntakePage {
     await expect(this.recipient).toBeFocused();
   }
 
-  /** Types into the recipient field as a person does, a key at a time. */
+  /**
+   * Types into the recipient field as a person does, a key at a time at a person's pace: keys at
+   * machine speed would read as a wedge scanner's burst (src/lib/domain/wedge.ts).
+   */
   async typeRecipient(text: string) {
     await this.recipient.fill('');
-    await this.recipient.pressSequentially(text);
+    await this.recipient.pressSequentially(text, { delay: 70 });
   }
 
   async setRapid(on: boolean) {
