@@ -57,6 +57,18 @@ describe('todayCounts', () => {
     ]);
     expect(await todayCounts(db, '2026-11-29T00:00:00.000Z')).toEqual({ receivedToday: 2, waiting: 2, held: 1 });
   });
+
+  it('leaves out a package undone on this device before it synced, and only that one', async () => {
+    const today = new Date().toISOString();
+    await enqueueMutations(db, actor, [receive(1, 'AAA11111', today), receive(2, 'AAA22222', today), receive(3, 'AAA33333', today)]);
+    await enqueueMutations(db, actor, [
+      { name: 'package.hold', args: { id: pid(2), note: 'ID needed' } },
+      { name: 'package.undoReceive', args: { id: pid(1) } },
+    ]);
+    // The undone row is still in the table (deleted, its confirmed version in `base`) until a pull.
+    expect((await db.packages.get(pid(1)))?.deletedAt).not.toBeNull();
+    expect(await todayCounts(db, '2026-01-01T00:00:00.000Z')).toEqual({ receivedToday: 2, waiting: 1, held: 1 });
+  });
 });
 
 describe('shiftPackages', () => {

@@ -5,10 +5,11 @@
 import { liveQuery, type Observable } from 'dexie';
 import { cleanTrackingNumber, recogniseTracking } from '../../domain/carriers';
 import type { PackageStatus } from '../../domain/package-state';
-import type { DepartmentRow, RecipientRow } from '../../domain/sync/rows';
+import type { DepartmentRow, PackageRow, RecipientRow } from '../../domain/sync/rows';
 import { UNDO_OFFER_MS } from '../../domain/undo-receive';
 import { getMeta, setMeta } from './meta';
 import { packagesWithStatus, reverseTracking, type PtpDb } from './schema';
+import { baseKey } from './store';
 
 const live = (r: { deletedAt: string | null }) => !r.deletedAt;
 const RECEIVE = new Set(['package.receive', 'package.receive.v2']);
@@ -66,14 +67,35 @@ export interface TodayCounts {
   held: number;
 }
 
-/** `dayStart`: the start of the operator's day (local midnight) as an ISO instant. */
+/**
+ * `dayStart`: the start of the operator's day (local midnight) as an ISO instant.
+ *
+ * Counted on the indexes alone (IDBIndex.count, no row read: the home stays instant on 50,000
+ * packages), less the packages deleted on this device and not yet synced. Those are the only
+ * deleted rows the table holds: a pulled deletion removes the row (rebase.ts), and a pending one
+ * keeps the confirmed row in `base` (schema.ts), so `base` lists every one of them.
+ */
 export async function todayCounts(db: PtpDb, dayStart: string): Promise<TodayCounts> {
-  const [receivedToday, waiting, held] = await Promise.all([
-    db.packages.where('receivedAt').aboveOrEqual(dayStart).filter(live).count(),
-    packagesWithStatus(db, 'received').filter(live).count(),
-    packagesWithStatus(db, 'held').filter(live).count(),
+  const [receivedToday, waiting, held, deletedHere] = await Promise.all([
+    db.packages.where('receivedAt').aboveOrEqual(dayStart).count(),
+    packagesWithStatus(db, 'received').count(),
+    packagesWithStatus(db, 'held').count(),
+    packagesDeletedHere(db),
   ]);
-  return { receivedToday, waiting, held };
+  const less = (n: number, deleted: (p: PackageRow) => boolean) => n - deletedHere.filter(deleted).length;
+  return {
+    receivedToday: less(receivedToday, (p) => p.receivedAt >= dayStart),
+    waiting: less(waiting, (p) => p.status === 'received'),
+    held: less(held, (p) => p.status === 'held'),
+  };
+}
+
+/** Packages a pending mutation of this device deleted (few: each has its confirmed row in `base`). */
+async function packagesDeletedHere(db: PtpDb): Promise<PackageRow[]> {
+  const keys = (await db.base.where('key').startsWith(baseKey('packages', '')).primaryKeys()) as string[];
+  if (!keys.length) return [];
+  const rows = await db.packages.bulkGet(keys.map((k) => k.slice(baseKey('packages', '').length)));
+  return rows.filter((p): p is NonNullable<typeof p> => Boolean(p?.deletedAt));
 }
 
 export const watchTodayCounts = (db: PtpDb, dayStart: string): Observable<TodayCounts> => liveQuery(() => todayCounts(db, dayStart));
