@@ -103,6 +103,8 @@ export async function enqueueMutations(
   actor: DeviceActor,
   steps: MutationStep[],
   now: () => Date = () => new Date(),
+  /** More writes of the same logical change (this device's own records), in the same transaction. */
+  alongside?: () => Promise<void>,
 ): Promise<OutboxEntry[]> {
   return guardQuota(() =>
     db.transaction('rw', db.allTables, async () => {
@@ -136,6 +138,7 @@ export async function enqueueMutations(
         entries.push(entry);
       }
       await digest.flush(db);
+      await alongside?.();
       return entries;
     }),
   );

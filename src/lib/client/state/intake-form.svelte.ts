@@ -190,15 +190,17 @@ export class IntakeForm {
       const photo: PreparedBlob | null = this.photo ? await prepareBlob(this.photo, 'intake') : null;
       const steps: MutationStep[] = [{ name: 'package.receive.v2', args }];
       if (photo) steps.push({ name: 'package.attachPhoto', args: { id, hash: photo.hash, kind: 'intake' }, blobs: [photo] });
-      await this.engine.mutateAll(steps);
-      await recordShiftEntry(this.engine.db, this.engine.actor.userId, {
-        id,
-        trackingNumber: args.trackingNumber,
-        carrier: args.carrier,
-        recipientName: args.recipientName,
-        photoHash: photo?.hash ?? null,
-        savedAt: new Date().toISOString(),
-      });
+      // The shift's list entry commits with the package: one transaction, one refresh of the screen.
+      await this.engine.mutateAll(steps, () =>
+        recordShiftEntry(this.engine.db, this.engine.actor.userId, {
+          id,
+          trackingNumber: args.trackingNumber,
+          carrier: args.carrier,
+          recipientName: args.recipientName,
+          photoHash: photo?.hash ?? null,
+          savedAt: new Date().toISOString(),
+        }),
+      );
       this.saved = `Saved ${args.trackingNumber} for ${args.recipientName}`;
       this.reset();
       return { ok: true, id };

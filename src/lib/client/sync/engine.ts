@@ -153,8 +153,8 @@ export class SyncEngine {
   }
 
   /** Several mutations as one action: all queued in one transaction, or none (see enqueueMutations). */
-  async mutateAll(steps: MutationStep[]): Promise<OutboxEntry[]> {
-    const entries = await enqueueMutations(this.db, this.actor, steps);
+  async mutateAll(steps: MutationStep[], alongside?: () => Promise<void>): Promise<OutboxEntry[]> {
+    const entries = await enqueueMutations(this.db, this.actor, steps, undefined, alongside);
     this.requestSync();
     return entries;
   }
