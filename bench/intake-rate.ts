@@ -10,23 +10,13 @@
 //   - "operator": a person typing at 100 ms a key and reading the list for 300 ms: what a desk gets;
 //   - "app-bound": no human delays at all: what the screen itself costs per package.
 // Prints one JSON line per run; bench/README.md records results. Target: ≥ 30 packages a minute.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { chromium, type Page } from 'playwright-core';
-import { createApp } from '../sync-server/src/app.ts';
-import { buildDeps } from '../sync-server/src/deps.ts';
-import { loadEnv } from '../sync-server/src/env.ts';
-import { LogMailer } from '../sync-server/src/mail/mailer.ts';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
-import { createScratchDatabase, signupBody } from '../tests/server/harness.ts';
+import { signupBody } from '../tests/server/harness.ts';
+import { startServedApp } from './served-app.ts';
 import { syntheticDirectory } from './synthetic-recipients.ts';
 
 const arg = (name: string, def: number) => {
@@ -38,37 +28,12 @@ const PACKAGES = arg('packages', 60);
 const PORT = arg('port', 4231);
 const RECIPIENTS = arg('recipients', 2000);
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const line = (o: Record<string, unknown>) =>
   console.log(JSON.stringify({ date: new Date().toISOString(), machine, load: +os.loadavg()[0]!.toFixed(1), ...o }));
 
-if (!existsSync(path.join(root, 'build/index.html'))) {
-  console.error('build/ missing: running `npx vite build`');
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
-const shell = await readFile(path.join(root, 'build/index.html'), 'utf8');
-
-const scratch = await createScratchDatabase();
-const blobDir = await mkdtemp(path.join(os.tmpdir(), 'ptp-bench-blobs-'));
-const env = loadEnv({
-  NODE_ENV: 'development',
-  BCRYPT_COST: '4',
-  AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-  DATA_DIR: '',
-  BLOB_DIR: blobDir,
-  DATABASE_URL: scratch.url,
-  PORT: String(PORT),
-});
-const deps = await buildDeps(env, { mailer: new LogMailer(false) });
-const app = createApp(deps);
-app.use('/*', serveStatic({ root: path.relative(process.cwd(), path.join(root, 'build')) || '.' }));
-app.get('*', (c) => c.html(shell));
-const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT }, (info) => resolve({ server: s, port: info.port }));
-});
-const base = `http://127.0.0.1:${port}`;
+const served = await startServedApp({ port: PORT });
+const { base } = served;
 const browser = await chromium.launch(chromiumLaunchOptions);
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -155,10 +120,7 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  server.close();
-  await deps.db.close();
-  await scratch.drop();
-  await rm(blobDir, { recursive: true, force: true });
+  await served.close();
 }
 
 /** Scan, five letters of the last name, read the list, Enter (rapid mode saves). Returns the ms taken. */

@@ -17,26 +17,17 @@
 // measure a before and an after in the same run; the server is always this one.
 // Prints JSON lines; bench/README.md records results. Targets: first sync ≤ 10 s, each query p95
 // ≤ 30 ms, the list's first screen ≤ 100 ms.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { createApp } from '../sync-server/src/app.ts';
-import { buildDeps } from '../sync-server/src/deps.ts';
-import { loadEnv } from '../sync-server/src/env.ts';
-import { LogMailer } from '../sync-server/src/mail/mailer.ts';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
-import { createScratchDatabase, signupBody } from '../tests/server/harness.ts';
+import { signupBody } from '../tests/server/harness.ts';
 import type { QueryCase, QueryResult } from './pull-indexeddb.page.ts';
+import { repoRoot, startServedApp } from './served-app.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,19 +41,12 @@ const OPENS = arg('opens', 10);
 const WARMUP = 5;
 const LIMIT = 50; // the packages screen's first screen
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const appArg = process.argv.indexOf('--app');
-const appRoot = appArg > 0 ? path.resolve(process.argv[appArg + 1]!) : root;
+const appRoot = appArg > 0 ? path.resolve(process.argv[appArg + 1]!) : repoRoot;
 const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify({ date: new Date().toISOString(), machine, ...o }));
 
 // ---- the app -------------------------------------------------------------------------------------
-if (!existsSync(path.join(appRoot, 'build/index.html'))) {
-  console.error('build/ missing: running `npx vite build`');
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: appRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
-const shell = await readFile(path.join(appRoot, 'build/index.html'), 'utf8');
 const pageBundle = (
   await build({
     entryPoints: [path.join(appRoot, 'bench/pull-indexeddb.page.ts')],
@@ -75,42 +59,26 @@ const pageBundle = (
   })
 ).outputFiles[0]!.text;
 
-const scratch = await createScratchDatabase();
-const blobDir = await mkdtemp(path.join(os.tmpdir(), 'ptp-bench-blobs-'));
-const env = loadEnv({
-  NODE_ENV: 'development',
-  BCRYPT_COST: '4',
-  AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-  DATA_DIR: '',
-  BLOB_DIR: blobDir,
-  DATABASE_URL: scratch.url,
-  PORT: String(PORT),
-});
-const deps = await buildDeps(env, { mailer: new LogMailer(false) });
-const app = createApp(deps);
-app.use('/*', serveStatic({ root: path.relative(process.cwd(), path.join(appRoot, 'build')) || '.' }));
-app.get('*', (c) => c.html(shell));
-
 // Server-side time and bytes of every pull page, to tell the server's share from the browser's.
 const pulls: { ms: number; bytes: number }[] = [];
 // The query page lives under /api/, which the service worker leaves to the network (its navigation
 // fallback would otherwise answer with the app shell).
 const benchHtml = '<!doctype html><meta charset="utf-8"><title>query bench</title><script src="/api/bench/queries.js"></script>';
-async function handle(req: Request): Promise<Response> {
-  const { pathname } = new URL(req.url);
-  if (pathname === '/api/bench/queries.html') return new Response(benchHtml, { headers: { 'content-type': 'text/html' } });
-  if (pathname === '/api/bench/queries.js') return new Response(pageBundle, { headers: { 'content-type': 'text/javascript' } });
-  if (pathname !== '/api/sync/pull') return app.fetch(req);
-  const started = performance.now();
-  const res = await app.fetch(req);
-  const body = await res.arrayBuffer();
-  pulls.push({ ms: performance.now() - started, bytes: body.byteLength });
-  return new Response(body, res);
-}
-const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-  const s = serve({ fetch: handle, hostname: '127.0.0.1', port: PORT }, (info) => resolve({ server: s, port: info.port }));
-});
-const base = `http://127.0.0.1:${port}`;
+const handle =
+  (app: { fetch: (req: Request) => Response | Promise<Response> }) =>
+  async (req: Request): Promise<Response> => {
+    const { pathname } = new URL(req.url);
+    if (pathname === '/api/bench/queries.html') return new Response(benchHtml, { headers: { 'content-type': 'text/html' } });
+    if (pathname === '/api/bench/queries.js') return new Response(pageBundle, { headers: { 'content-type': 'text/javascript' } });
+    if (pathname !== '/api/sync/pull') return app.fetch(req);
+    const started = performance.now();
+    const res = await app.fetch(req);
+    const body = await res.arrayBuffer();
+    pulls.push({ ms: performance.now() - started, bytes: body.byteLength });
+    return new Response(body, res);
+  };
+const served = await startServedApp({ appRoot, port: PORT, handle });
+const { base } = served;
 
 const browser = await chromium.launch(chromiumLaunchOptions);
 
@@ -298,10 +266,7 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  server.close();
-  await deps.db.close();
-  await scratch.drop();
-  await rm(blobDir, { recursive: true, force: true });
+  await served.close();
 }
 
 /**
@@ -327,7 +292,7 @@ async function seed(facilityId: string, n: number) {
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
   const digits = (k: number) => Array.from({ length: k }, () => Math.floor(rand() * 10)).join('');
   const alnum = (k: number) => Array.from({ length: k }, () => '0123456789ABCDEFGHJKLMNPRSTUVWXYZ'[Math.floor(rand() * 33)]).join('');
-  const c = new pg.Client({ connectionString: scratch.url });
+  const c = new pg.Client({ connectionString: served.databaseUrl });
   await c.connect();
   try {
     await c.query('BEGIN');

@@ -15,24 +15,13 @@
 // The figure against the target is scan → ready plus enter → listed (the app's own time for a
 // package; the operator's typing is not the app's). 10 warm-up scans are not counted.
 // Prints one JSON line; bench/README.md records results. Target: p95 ≤ 50 ms.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { chromium } from 'playwright-core';
-import { createApp } from '../sync-server/src/app.ts';
-import { buildDeps } from '../sync-server/src/deps.ts';
-import { loadEnv } from '../sync-server/src/env.ts';
-import { LogMailer } from '../sync-server/src/mail/mailer.ts';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
 import { wedgeScan } from '../tests/e2e/wedge-scanner.ts';
-import { createScratchDatabase, signupBody } from '../tests/server/harness.ts';
+import { signupBody } from '../tests/server/harness.ts';
+import { startServedApp } from './served-app.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,44 +32,10 @@ const SCANS = arg('scans', 200);
 const OFFLINE = process.argv.includes('--offline');
 const WARMUP = 10;
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 
-if (!existsSync(path.join(root, 'build/index.html'))) {
-  console.error('build/ missing: running `npx vite build`');
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
-const shell = await readFile(path.join(root, 'build/index.html'), 'utf8');
-
-// The app refuses state-changing requests from any origin but PUBLIC_ORIGIN: take a free port first.
-const port = await new Promise<number>((resolve, reject) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as net.AddressInfo;
-    probe.close(() => resolve(port));
-  });
-  probe.on('error', reject);
-});
-const base = `http://127.0.0.1:${port}`;
-
-const scratch = await createScratchDatabase();
-const blobDir = await mkdtemp(path.join(os.tmpdir(), 'ptp-bench-blobs-'));
-const env = loadEnv({
-  NODE_ENV: 'development',
-  BCRYPT_COST: '4',
-  AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-  DATA_DIR: '',
-  BLOB_DIR: blobDir,
-  DATABASE_URL: scratch.url,
-  PUBLIC_ORIGIN: base,
-});
-const deps = await buildDeps(env, { mailer: new LogMailer(false) });
-const app = createApp(deps);
-app.use('/*', serveStatic({ root: path.relative(process.cwd(), path.join(root, 'build')) || '.' }));
-app.get('*', (c) => c.html(shell));
-const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
-});
+const served = await startServedApp();
+const { base } = served;
 const browser = await chromium.launch(chromiumLaunchOptions);
 
 // Marks in epoch milliseconds (timeOrigin + performance.now()), comparable across the two tabs. An
@@ -252,8 +207,5 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  server.close();
-  await deps.db.close();
-  await scratch.drop();
-  await rm(blobDir, { recursive: true, force: true });
+  await served.close();
 }
