@@ -15,8 +15,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
-import { signupBody } from '../tests/server/harness.ts';
-import { startServedApp } from './served-app.ts';
+import { signInPage, signUp, startServedApp } from './served-app.ts';
 import { syntheticDirectory } from './synthetic-recipients.ts';
 
 const arg = (name: string, def: number) => {
@@ -39,18 +38,7 @@ const browser = await chromium.launch(chromiumLaunchOptions);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 try {
-  const account = signupBody();
-  const signup = await fetch(`${base}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify(account),
-  });
-  if (signup.status !== 201) throw new Error(`signup → ${signup.status} ${await signup.text()}`);
-  const cookie = signup.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const me = (await (await fetch(`${base}/api/me`, { headers: { cookie } })).json()) as { activeFacilityId: string };
+  const { account, cookie, me } = await signUp(base);
   const SEED_CLIENT = randomUUID();
   const { recipients } = syntheticDirectory(RECIPIENTS, 11);
   const clientTime = new Date().toISOString();
@@ -77,11 +65,7 @@ try {
 
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1180, height: 820 }, hasTouch: true });
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInPage(page, account);
   await page.getByTestId('active-facility-name').waitFor();
   await page.getByRole('link', { name: 'Receive packages' }).click();
   await page.getByLabel('Rapid mode (Enter on the recipient saves)').check();

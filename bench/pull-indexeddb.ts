@@ -25,9 +25,8 @@ import { build } from 'esbuild';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
-import { signupBody } from '../tests/server/harness.ts';
 import type { QueryCase, QueryResult } from './pull-indexeddb.page.ts';
-import { repoRoot, startServedApp } from './served-app.ts';
+import { repoRoot, signUp, startServedApp } from './served-app.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,18 +83,7 @@ const browser = await chromium.launch(chromiumLaunchOptions);
 
 try {
   // ---- an account and its facility, then the packages ---------------------------------------------
-  const account = signupBody();
-  const signup = await fetch(`${base}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify(account),
-  });
-  if (signup.status !== 201) throw new Error(`signup → ${signup.status} ${await signup.text()}`);
-  const cookie = signup.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const me = (await (await fetch(`${base}/api/me`, { headers: { cookie } })).json()) as { activeFacilityId: string; user: { id: string } };
+  const { account, me } = await signUp(base);
   const facilityId = me.activeFacilityId;
 
   const seedStarted = performance.now();

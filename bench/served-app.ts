@@ -15,7 +15,8 @@ import { createApp } from '../sync-server/src/app.ts';
 import { buildDeps } from '../sync-server/src/deps.ts';
 import { loadEnv } from '../sync-server/src/env.ts';
 import { LogMailer } from '../sync-server/src/mail/mailer.ts';
-import { createScratchDatabase } from '../tests/server/harness.ts';
+import type { Page } from 'playwright-core';
+import { createScratchDatabase, signupBody } from '../tests/server/harness.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -88,4 +89,31 @@ export async function startServedApp(
       await rm(blobDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new account with its facility, signed up through the API: its credentials, cookie and `/api/me`. */
+export async function signUp(base: string) {
+  const account = signupBody();
+  const signup = await fetch(`${base}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify(account),
+  });
+  if (signup.status !== 201) throw new Error(`signup → ${signup.status} ${await signup.text()}`);
+  const cookie = signup.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const me = (await (await fetch(`${base}/api/me`, { headers: { cookie } })).json()) as { activeFacilityId: string; user: { id: string } };
+  return { account, cookie, me };
+}
+
+/** Signs in through the login screen, as a person does. */
+export async function signInPage(page: Page, account: { email: string; password: string }) {
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }

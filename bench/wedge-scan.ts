@@ -20,8 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
 import { wedgeScan } from '../tests/e2e/wedge-scanner.ts';
-import { signupBody } from '../tests/server/harness.ts';
-import { startServedApp } from './served-app.ts';
+import { signInPage, signUp, startServedApp } from './served-app.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,22 +71,11 @@ const pct = (xs: number[], p: number) => {
 const stats = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: pct(xs, 100) });
 
 try {
-  const account = signupBody();
-  const signup = await fetch(`${base}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify(account),
-  });
-  if (signup.status !== 201) throw new Error(`signup → ${signup.status} ${await signup.text()}`);
+  const { account } = await signUp(base);
 
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1180, height: 820 }, hasTouch: true });
   const desk = await context.newPage();
-  desk.on('pageerror', (e) => console.error('[page error]', e.message));
-  await desk.goto('/login');
-  await desk.getByLabel('Email').fill(account.email);
-  await desk.getByLabel('Password').fill(account.password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
-  await desk.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await signInPage(desk, account);
 
   // The directory the operator picks from: people pushed by another device of the same person.
   const me = (await (await context.request.get('/api/me')).json()) as { activeFacilityId: string };
