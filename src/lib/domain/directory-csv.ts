@@ -5,7 +5,8 @@
 // preview and the server's import, so both say the same thing about the same file.
 import Papa from 'papaparse';
 import { ROLES, type Role } from './permissions';
-import { DIRECTORY_LIMITS } from './sync/mutations';
+import { DIRECTORY_LIMITS, type MutationArgs } from './sync/mutations';
+import type { DepartmentRow, LocationRow, RecipientRow } from './sync/rows';
 
 export const ENTRY_TYPES = ['recipient', 'department', 'location', 'team member'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
@@ -324,42 +325,23 @@ export function toEntry(row: ParsedRow, fileType: EntryType | null): Checked<Dir
 // ---------------------------------------------------------------------------------------------
 // Entries + the directory as it is → what to write
 
+/** The directory as it is; the rows' shapes are the synced ones (sync/rows.ts). */
 export interface ExistingDirectory {
-  recipients: readonly {
-    id: string;
-    name: string;
-    email: string | null;
-    phone: string | null;
-    employeeId: string | null;
-    departmentId: string | null;
-    defaultLocationId: string | null;
-    notes: string | null;
-  }[];
-  departments: readonly { id: string; name: string }[];
-  locations: readonly { id: string; name: string; building: string | null; floor: string | null; deliveryInstructions: string | null }[];
+  recipients: readonly Pick<
+    RecipientRow,
+    'id' | 'name' | 'email' | 'phone' | 'employeeId' | 'departmentId' | 'defaultLocationId' | 'notes'
+  >[];
+  departments: readonly Pick<DepartmentRow, 'id' | 'name'>[];
+  locations: readonly Pick<LocationRow, 'id' | 'name' | 'building' | 'floor' | 'deliveryInstructions'>[];
 }
 
-export type PlannedMutation =
-  | { line: number; name: 'department.upsert'; args: { id: string; name: string } }
-  | {
-      line: number;
-      name: 'location.upsert';
-      args: { id: string; name: string; building: string | null; floor: string | null; deliveryInstructions: string | null };
-    }
-  | {
-      line: number;
-      name: 'recipient.upsert';
-      args: {
-        id: string;
-        name: string;
-        email: string | null;
-        phone: string | null;
-        employeeId: string | null;
-        departmentId: string | null;
-        defaultLocationId: string | null;
-        notes: string | null;
-      };
-    };
+/** One write of the import, with every argument of its mutation given (the catalog's shape, sync/mutations.ts). */
+type Planned<N extends 'department.upsert' | 'location.upsert' | 'recipient.upsert'> = {
+  line: number;
+  name: N;
+  args: Required<MutationArgs<N>>;
+};
+export type PlannedMutation = Planned<'department.upsert'> | Planned<'location.upsert'> | Planned<'recipient.upsert'>;
 
 export type RowAction = 'create' | 'update' | 'unchanged' | 'invite' | 'error';
 export interface PlannedRow {
