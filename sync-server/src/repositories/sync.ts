@@ -15,6 +15,7 @@ import {
   type SyncedTable,
 } from '../../../src/lib/domain/sync/rows.ts';
 import type { Tx } from '../db/index.ts';
+import { DEFAULT_HANDOFF_SETTINGS, type HandOffSettings } from '../../../src/lib/domain/handoff.ts';
 
 /** The SQL table of each synced table. */
 export const SQL_TABLE: Record<SyncedTable, string> = {
@@ -255,6 +256,15 @@ export async function storedBlobHashes(tx: Tx, facilityId: string, hashes: strin
     hashes,
   );
   return new Set(rows.map((r) => r.hash));
+}
+
+/** The facility's hand-off settings, as the mutators read them (handoff.ts). */
+export async function loadHandOffSettings(tx: Tx, facilityId: string): Promise<HandOffSettings> {
+  const rows = await tx.$queryRawUnsafe<{ signatureRequired: boolean }[]>(
+    `SELECT "signatureRequired" FROM facilities WHERE id = $1::uuid`,
+    facilityId,
+  );
+  return { signatureRequired: rows[0]?.signatureRequired ?? DEFAULT_HANDOFF_SETTINGS.signatureRequired };
 }
 
 export interface SyncWrites {

@@ -2,6 +2,7 @@
 // queries, the shared mutators run in memory in arrival order, and the effects are written at the
 // end in bulk. A rejected mutation's staged writes are dropped (the mutators check before they
 // write, and this store stages per mutation as a second guarantee).
+import type { HandOffSettings } from '../../../src/lib/domain/handoff.ts';
 import type { MutationStore } from '../../../src/lib/domain/sync/mutators.ts';
 import type {
   AttachmentRow,
@@ -21,6 +22,8 @@ export class BatchStore implements MutationStore {
   private uploaded: Set<string>;
   private locations = new Map<string, LocationRow>();
   private departments = new Map<string, DepartmentRow>();
+  private loadSettings: () => Promise<HandOffSettings>;
+  private settings?: Promise<HandOffSettings>;
 
   private staged = emptyWrites();
   private committed = emptyWrites();
@@ -32,7 +35,10 @@ export class BatchStore implements MutationStore {
     departments?: DepartmentRow[];
     foreignIds: Set<string>;
     uploadedHashes: Set<string>;
+    /** Read once, when a mutation first asks (most batches never do). */
+    handOffSettings: () => Promise<HandOffSettings>;
   }) {
+    this.loadSettings = init.handOffSettings;
     for (const p of init.packages) this.packages.set(p.id, p);
     for (const r of init.recipients) this.recipients.set(r.id, r);
     for (const l of init.locations ?? []) this.locations.set(l.id, l);
@@ -84,6 +90,9 @@ export class BatchStore implements MutationStore {
   }
   async isBlobUploaded(hash: string) {
     return this.uploaded.has(hash);
+  }
+  handOffSettings() {
+    return (this.settings ??= this.loadSettings());
   }
 
   /** The mutation applied: its writes become the batch's. */

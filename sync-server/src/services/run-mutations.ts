@@ -7,7 +7,14 @@ import type { MutationResult } from '../../../src/lib/domain/sync/protocol.ts';
 import type { DepartmentRow, LocationRow, PackageRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
 import type { Role } from '../../../src/lib/domain/permissions.ts';
 import type { Tx } from '../db/index.ts';
-import { loadOpenPackagesOf, loadRowsAndTakenIds, queueNotifications, storedBlobHashes, writeSyncRows } from '../repositories/sync.ts';
+import {
+  loadHandOffSettings,
+  loadOpenPackagesOf,
+  loadRowsAndTakenIds,
+  queueNotifications,
+  storedBlobHashes,
+  writeSyncRows,
+} from '../repositories/sync.ts';
 import { BatchStore } from './batch-store.ts';
 import { newId } from './ids.ts';
 import { notificationsFor } from './notifications-for.ts';
@@ -59,6 +66,7 @@ export async function runMutationBatch(
     departments: dp.rows,
     foreignIds,
     uploadedHashes: uploaded,
+    handOffSettings: () => loadHandOffSettings(tx, facilityId),
   });
 
   const results: MutationResult[] = [];

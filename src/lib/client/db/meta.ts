@@ -1,5 +1,6 @@
 // Small key/value state of the device's sync: which user owns the queue, their clientId and the
 // last mutation id the server acknowledged, the pull cookie, the last successful sync time.
+import { DEFAULT_HANDOFF_SETTINGS, type HandOffSettings } from '../../domain/handoff';
 import type { PtpDb } from './schema';
 
 export interface ClientIdentity {
@@ -57,4 +58,18 @@ export const STAGED_PULL_KEY = 'stagedPull';
 export interface StagedPull {
   cookie: string;
   rows: number;
+}
+
+const HANDOFF_KEY = 'handOffSettings';
+
+/**
+ * The facility's hand-off settings as this device last fetched them; until it has, the defaults
+ * (signatures on), so a device that never saw the settings asks for more proof, never less.
+ */
+export async function getHandOffSettings(db: PtpDb): Promise<HandOffSettings> {
+  return { ...DEFAULT_HANDOFF_SETTINGS, ...(await getMeta<Partial<HandOffSettings>>(db, HANDOFF_KEY)) };
+}
+
+export async function setHandOffSettings(db: PtpDb, settings: HandOffSettings) {
+  await setMeta(db, HANDOFF_KEY, settings);
 }

@@ -12,6 +12,7 @@ import type {
   RecipientRow,
   SyncedTable,
 } from '../../domain/sync/rows';
+import { getHandOffSettings } from './meta';
 import { packagesWithStatus, toLocal, type PtpDb } from './schema';
 import type { DigestCollector } from './search-digest';
 
@@ -74,6 +75,9 @@ export class DexieMutationStore implements MutationStore {
       packagesWithStatus(this.db, 'held').filter(mine).toArray(),
     ]);
     return [...received, ...held];
+  }
+  handOffSettings() {
+    return getHandOffSettings(this.db);
   }
   async isBlobUploaded(hash: string) {
     const blob = await this.db.blobs.get(hash);

@@ -2,6 +2,7 @@
 // shape gets a new name, and old names stay while devices may still hold them queued.
 import { z } from 'zod';
 import { TRACKING_MAX, TRACKING_RULE_MESSAGE, isTrackingNumber } from '../tracking-number';
+import { HOLD_REASONS, RETURN_REASONS, type HoldReason, type ReturnReason } from '../handoff';
 
 const id = z.string().uuid();
 const text = (max: number) => z.string().trim().max(max);
@@ -10,6 +11,21 @@ const optional = (max: number) => text(max).nullish();
 const optionalId = id.nullish();
 const instant = z.string().datetime({ offset: true });
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 as 64 lowercase hex digits');
+
+const keys = <T extends string>(o: Record<T, string>) => Object.keys(o) as [T, ...T[]];
+/** "Other" says what it is: a reason from the list, or words. */
+const otherNeedsNote = (a: { reason: string; note?: string | null }) => a.reason !== 'other' || !!a.note?.trim();
+const OTHER_NOTE = { message: 'Say why in the note when the reason is “Other”', path: ['note'] };
+
+const updatePatchV1 = {
+  trackingNumber: required(120).optional(),
+  carrier: required(40).optional(),
+  recipientId: optionalId,
+  recipientName: required(200).optional(),
+  sender: optional(200),
+  locationId: optionalId,
+  notes: optional(2000),
+};
 
 const receiveV1 = {
   id,
@@ -35,16 +51,15 @@ export const mutationArgs = {
   }),
   // Withdraws a package logged by mistake: the same person, shortly after (mutators.ts).
   'package.undoReceive': z.strictObject({ id }),
-  'package.update': z.strictObject({
+  'package.update': z.strictObject({ id, patch: z.strictObject(updatePatchV1) }),
+  // package.update plus the intake details, so a correction can reach every field intake sets.
+  'package.update.v2': z.strictObject({
     id,
     patch: z.strictObject({
-      trackingNumber: required(120).optional(),
-      carrier: required(40).optional(),
-      recipientId: optionalId,
-      recipientName: required(200).optional(),
-      sender: optional(200),
-      locationId: optionalId,
-      notes: optional(2000),
+      ...updatePatchV1,
+      shelf: optional(40),
+      perishable: z.boolean().optional(),
+      needsSignature: z.boolean().optional(),
     }),
   }),
   'package.hold': z.strictObject({ id, note: required(2000) }),
@@ -56,6 +71,25 @@ export const mutationArgs = {
     at: instant,
   }),
   'package.return': z.strictObject({ id, note: optional(2000) }),
+  // A hold with a reason from the list (handoff.ts); "other" needs the note.
+  'package.hold.v2': z
+    .strictObject({ id, reason: z.enum(keys<HoldReason>(HOLD_REASONS)), note: optional(2000) })
+    .refine(otherNeedsNote, OTHER_NOTE),
+  // A hand-off with its proof: to whom (a proxy needs a reason), signature, photo; the facility's
+  // "signature at every hand-off" and the package's needs-signature are enforced (handoff.ts).
+  'package.deliver.v2': z.strictObject({
+    id,
+    deliveredTo: required(200),
+    proxyReason: optional(500),
+    signatureHash: sha256Hex.nullish(),
+    photoHash: sha256Hex.nullish(),
+    at: instant,
+  }),
+  'package.return.v2': z
+    .strictObject({ id, reason: z.enum(keys<ReturnReason>(RETURN_REASONS)), note: optional(2000), carrier: optional(40), at: instant })
+    .refine(otherNeedsNote, OTHER_NOTE),
+  // Takes back a delivery or a return (undo on the device, or an admin's correction later).
+  'package.reopen': z.strictObject({ id, reason: required(500) }),
   'package.attachPhoto': z.strictObject({ id, hash: sha256Hex, kind: z.enum(['intake', 'delivery']) }),
   'package.delete': z.strictObject({ id }),
   'recipient.upsert': z.strictObject({

@@ -49,6 +49,10 @@ class MemoryStore implements MutationStore {
   async isBlobUploaded(hash: string) {
     return this.uploaded.has(hash);
   }
+  settings = { signatureRequired: true };
+  async handOffSettings() {
+    return this.settings;
+  }
 }
 
 let n = 0;
@@ -72,6 +76,127 @@ async function rejection(p: Promise<void>) {
   }
   return null;
 }
+
+const SIG = 'a'.repeat(64);
+const PHOTO = 'b'.repeat(64);
+const deliverV2 = (extra: Record<string, unknown> = {}) => ({
+  name: 'package.deliver.v2',
+  args: { id: P, deliveredTo: 'Ada', signatureHash: SIG, at: '2026-11-26T10:03:00Z', ...extra },
+});
+
+describe('hand-off mutators', () => {
+  it('deliver.v2 asks for a signature while the facility does, and not once it stops', async () => {
+    const s = new MemoryStore();
+    await runMutation(s, { name: 'package.receive', args: receive }, ctx());
+    expect(await rejection(runMutation(s, deliverV2({ signatureHash: null, photoHash: PHOTO }), ctx('courier')))).toBe(
+      'signature_required',
+    );
+    expect(s.packages.get(P)?.status).toBe('received');
+    s.settings = { signatureRequired: false };
+    await runMutation(s, deliverV2({ signatureHash: null }), ctx('courier'));
+    expect(s.packages.get(P)).toMatchObject({ status: 'delivered', signatureHash: null, closedAt: '2026-11-26T10:00:05.000Z' });
+  });
+
+  it('a package that needs a signature cannot go without one, through either deliver', async () => {
+    const s = new MemoryStore();
+    s.settings = { signatureRequired: false };
+    await runMutation(
+      s,
+      { name: 'package.receive.v2', args: { ...receive, trackingNumber: '1Z999AA10123456784', needsSignature: true } },
+      ctx(),
+    );
+    const v1 = { name: 'package.deliver', args: { id: P, deliveredTo: 'Ada', at: '2026-11-26T10:03:00Z' } };
+    expect(await rejection(runMutation(s, v1, ctx()))).toBe('signature_required');
+    expect(await rejection(runMutation(s, deliverV2({ signatureHash: null }), ctx()))).toBe('signature_required');
+    await runMutation(s, deliverV2(), ctx());
+    expect(s.packages.get(P)?.status).toBe('delivered');
+  });
+
+  it('a proxy pickup needs a reason and is recorded with it; the recipient themselves needs none', async () => {
+    const s = new MemoryStore();
+    await runMutation(s, { name: 'package.receive', args: receive }, ctx());
+    expect(await rejection(runMutation(s, deliverV2({ deliveredTo: 'Charles Babbage' }), ctx()))).toBe('proxy_reason_required');
+    await runMutation(s, deliverV2({ deliveredTo: 'Charles Babbage', proxyReason: 'Colleague collecting', photoHash: PHOTO }), ctx());
+    expect(s.packages.get(P)).toMatchObject({ deliveredTo: 'Charles Babbage', proxyReason: 'Colleague collecting' });
+    expect(s.events.at(-1)).toMatchObject({
+      type: 'delivered',
+      data: { proxyReason: 'Colleague collecting', signatureHash: SIG, photoHash: PHOTO },
+    });
+    expect(s.attachments.map((a) => a.kind).sort()).toEqual(['delivery', 'signature']);
+
+    const s2 = new MemoryStore();
+    await runMutation(s2, { name: 'package.receive', args: receive }, ctx());
+    await runMutation(s2, deliverV2({ deliveredTo: '  ada ', proxyReason: 'ignored' }), ctx());
+    expect(s2.packages.get(P)?.proxyReason).toBeNull();
+  });
+
+  it('hold.v2 needs a reason from the list, and words for "other"', async () => {
+    const s = new MemoryStore();
+    await runMutation(s, { name: 'package.receive', args: receive }, ctx());
+    const hold = (args: Record<string, unknown>) => runMutation(s, { name: 'package.hold.v2', args: { id: P, ...args } }, ctx());
+    expect(await rejection(hold({}))).toBe('invalid_args');
+    expect(await rejection(hold({ reason: 'bored' }))).toBe('invalid_args');
+    expect(await rejection(hold({ reason: 'other', note: '  ' }))).toBe('invalid_args');
+    await hold({ reason: 'id_required', note: 'passport' });
+    expect(s.packages.get(P)).toMatchObject({ status: 'held', holdReason: 'id_required', holdNote: 'Photo ID required: passport' });
+    // Releasing a hold is delivering normally; the note stays in history.
+    await runMutation(s, deliverV2(), ctx());
+    expect(s.packages.get(P)).toMatchObject({ status: 'delivered', holdNote: 'Photo ID required: passport' });
+    expect(s.events.map((e) => e.type)).toEqual(['received', 'held', 'delivered']);
+  });
+
+  it('return.v2 records the reason and the carrier; a returned package cannot be delivered', async () => {
+    const s = new MemoryStore();
+    await runMutation(s, { name: 'package.receive', args: receive }, ctx());
+    await runMutation(
+      s,
+      { name: 'package.return.v2', args: { id: P, reason: 'refused', carrier: 'UPS', at: '2026-11-26T10:01:00Z' } },
+      ctx(),
+    );
+    expect(s.packages.get(P)).toMatchObject({
+      status: 'returned',
+      returnReason: 'refused',
+      returnCarrier: 'UPS',
+      returnNote: 'Refused by recipient',
+    });
+    expect(await rejection(runMutation(s, deliverV2(), ctx()))).toBe('invalid_transition');
+    expect(
+      await rejection(runMutation(s, { name: 'package.return.v2', args: { id: P, reason: 'other', at: '2026-11-26T10:01:00Z' } }, ctx())),
+    ).toBe('invalid_args');
+  });
+
+  it('reopen: the person who closed it within the window, an admin any time; back to held when it was held', async () => {
+    const s = new MemoryStore();
+    await runMutation(s, { name: 'package.receive', args: receive }, ctx());
+    await runMutation(s, { name: 'package.hold.v2', args: { id: P, reason: 'recipient_away' } }, ctx());
+    await runMutation(s, deliverV2(), ctx('courier'));
+    const reopen = { name: 'package.reopen', args: { id: P, reason: 'Wrong person' } };
+    // Another operator may not; the courier who delivered may, within ten minutes of the server's record.
+    const other = { ...ctx(), actor: { id: '00000000-0000-4000-8000-0000000000ff', role: 'operator' as Role } };
+    expect(await rejection(runMutation(s, reopen, other))).toBe('forbidden');
+    const late = { ...ctx('courier'), now: '2026-11-26T10:30:00.000Z' };
+    expect(await rejection(runMutation(s, reopen, late))).toBe('undo_expired');
+    await runMutation(s, reopen, ctx('courier'));
+    expect(s.packages.get(P)).toMatchObject({ status: 'held', deliveredTo: null, signatureHash: null, closedAt: null });
+    expect(s.events.at(-1)).toMatchObject({
+      type: 'reopened',
+      data: { from: 'delivered', to: 'held', deliveredTo: 'Ada', signatureHash: SIG },
+    });
+    expect(await rejection(runMutation(s, reopen, ctx('admin')))).toBe('invalid_transition');
+    // An admin corrects a return long after.
+    await runMutation(s, { name: 'package.return.v2', args: { id: P, reason: 'unclaimed', at: '2026-11-26T10:01:00Z' } }, ctx());
+    await runMutation(s, reopen, { ...ctx('admin'), now: '2026-12-20T10:00:00.000Z' });
+    expect(s.packages.get(P)).toMatchObject({ status: 'held', returnReason: null, returnedAt: null });
+  });
+
+  it('update.v2 reaches the intake details; every change is an event', async () => {
+    const s = new MemoryStore();
+    await runMutation(s, { name: 'package.receive', args: receive }, ctx());
+    await runMutation(s, { name: 'package.update.v2', args: { id: P, patch: { shelf: 'B4', needsSignature: true } } }, ctx());
+    expect(s.packages.get(P)).toMatchObject({ shelf: 'B4', needsSignature: true });
+    expect(s.events.at(-1)).toMatchObject({ type: 'updated', data: { shelf: 'B4', needsSignature: true } });
+  });
+});
 
 describe('shared mutators', () => {
   it('receive creates a received package with an event, normalising the time to UTC', async () => {

@@ -3,6 +3,7 @@
 // A mutator checks everything first and writes only after, so a rejection leaves no trace.
 import { checkTransition } from '../package-state';
 import { checkUndoReceive } from '../undo-receive';
+import { checkProof, checkReopen, holdText, returnText, type HandOffSettings } from '../handoff';
 import { can, type Action, type Role } from '../permissions';
 import { isMutationName, mutationArgs, type MutationArgs, type MutationName } from './mutations';
 import { boundDeviceTime } from './device-time';
@@ -36,6 +37,8 @@ export interface MutationStore {
   putAttachment(row: AttachmentRow): Promise<void>;
   /** Whether the bytes of this hash are already stored (for the attachment's `uploaded` flag). */
   isBlobUploaded(hash: string): Promise<boolean>;
+  /** The facility's hand-off settings (the device holds the copy it last fetched). */
+  handOffSettings(): Promise<HandOffSettings>;
 }
 
 export interface MutationContext {
@@ -59,9 +62,14 @@ const ACTION: Record<MutationName, Action> = {
   'package.receive.v2': 'package.receive.v2',
   'package.undoReceive': 'package.undoReceive',
   'package.update': 'package.update',
+  'package.update.v2': 'package.update.v2',
   'package.hold': 'package.hold',
+  'package.hold.v2': 'package.hold.v2',
   'package.deliver': 'package.deliver',
+  'package.deliver.v2': 'package.deliver.v2',
   'package.return': 'package.return',
+  'package.return.v2': 'package.return.v2',
+  'package.reopen': 'package.reopen',
   'package.attachPhoto': 'package.attachPhoto',
   'package.delete': 'package.delete',
   'recipient.upsert': 'recipient.upsert',
@@ -111,6 +119,7 @@ function event(ctx: MutationContext, packageId: string, type: string, data: Reco
     clientId: ctx.clientId,
     mutationId: ctx.mutationId,
     at: deviceTime(ctx),
+    recordedAt: ctx.now,
     version: PENDING_VERSION,
     deletedAt: null,
   };
@@ -162,10 +171,106 @@ async function receive(
     perishable: a.perishable ?? false,
     needsSignature: a.needsSignature ?? false,
     loggedAt: ctx.now,
+    holdReason: null,
+    proxyReason: null,
+    returnReason: null,
+    returnCarrier: null,
+    returnedById: null,
+    closedAt: null,
     version: PENDING_VERSION,
     deletedAt: null,
   });
   await store.addEvent(event(ctx, a.id, 'received', { carrier: a.carrier, trackingNumber: a.trackingNumber }));
+}
+
+/** Per-field last write wins by server arrival: only the fields named in the patch change. */
+async function update(store: MutationStore, a: MutationArgs<'package.update'> | MutationArgs<'package.update.v2'>, ctx: MutationContext) {
+  const p = await livePackage(store, a.id);
+  if (a.patch.recipientId !== undefined) await checkRecipient(store, a.patch.recipientId);
+  await checkReference(store, 'location', a.patch.locationId);
+  const changed: Record<string, unknown> = {};
+  const next: PackageRow = { ...p };
+  for (const [key, value] of Object.entries(a.patch)) {
+    if (value === undefined) continue;
+    (next as unknown as Record<string, unknown>)[key] = value ?? null;
+    changed[key] = value ?? null;
+  }
+  if (Object.keys(changed).length === 0) return;
+  await store.putPackage(next);
+  await store.addEvent(event(ctx, a.id, 'updated', changed));
+}
+
+async function hold(store: MutationStore, id: string, h: { note: string; reason: string | null }, ctx: MutationContext) {
+  const p = await livePackage(store, id);
+  const t = checkTransition(p.status, 'hold');
+  if (!t.ok) throw new MutationRejection(t.code, t.message);
+  await store.putPackage({ ...p, status: t.to, holdNote: h.note, holdReason: h.reason, heldAt: deviceTime(ctx) });
+  await store.addEvent(event(ctx, id, 'held', { note: h.note, ...(h.reason ? { reason: h.reason } : {}) }));
+}
+
+async function deliver(
+  store: MutationStore,
+  a: MutationArgs<'package.deliver'> & { proxyReason?: string | null },
+  ctx: MutationContext,
+  settings: HandOffSettings,
+  opts: { checkProxy: boolean },
+) {
+  const p = await livePackage(store, a.id);
+  const t = checkTransition(p.status, 'deliver');
+  if (!t.ok) throw new MutationRejection(t.code, t.message);
+  const proof = checkProof(p, a, settings);
+  if (!proof.ok && (proof.code === 'signature_required' || opts.checkProxy)) throw new MutationRejection(proof.code, proof.message);
+  const proxyReason = proof.ok && proof.proxy ? (a.proxyReason?.trim() ?? null) : null;
+  await store.putPackage({
+    ...p,
+    status: t.to,
+    deliveredTo: a.deliveredTo,
+    deliveredAt: deviceTime(ctx, a.at),
+    deliveredById: ctx.actor.id,
+    proxyReason,
+    signatureHash: a.signatureHash ?? null,
+    closedAt: ctx.now,
+  });
+  if (a.signatureHash) await attach(store, ctx, a.id, a.signatureHash, 'signature');
+  if (a.photoHash) await attach(store, ctx, a.id, a.photoHash, 'delivery');
+  await store.addEvent(
+    event(ctx, a.id, 'delivered', {
+      deliveredTo: a.deliveredTo,
+      fromStatus: p.status,
+      ...(proxyReason ? { proxyReason } : {}),
+      ...(a.signatureHash ? { signatureHash: a.signatureHash } : {}),
+      ...(a.photoHash ? { photoHash: a.photoHash } : {}),
+    }),
+  );
+}
+
+async function returnToSender(
+  store: MutationStore,
+  id: string,
+  r: { note: string | null; reason: string | null; carrier: string | null; at: string },
+  ctx: MutationContext,
+) {
+  const p = await livePackage(store, id);
+  const t = checkTransition(p.status, 'return');
+  if (!t.ok) throw new MutationRejection(t.code, t.message);
+  await store.putPackage({
+    ...p,
+    status: t.to,
+    returnNote: r.note,
+    returnReason: r.reason,
+    returnCarrier: r.carrier,
+    returnedAt: deviceTime(ctx, r.at),
+    returnedById: ctx.actor.id,
+    closedAt: ctx.now,
+  });
+  await store.addEvent(
+    event(ctx, id, 'returned', {
+      note: r.note,
+      fromStatus: p.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.carrier ? { carrier: r.carrier } : {}),
+    }),
+  );
 }
 
 const mutators: { [N in MutationName]: Mutator<N> } = {
@@ -186,53 +291,69 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
   },
 
   async 'package.update'(store, a, ctx) {
-    const p = await livePackage(store, a.id);
-    if (a.patch.recipientId !== undefined) await checkRecipient(store, a.patch.recipientId);
-    await checkReference(store, 'location', a.patch.locationId);
-    // Per-field last write wins by server arrival: only the fields named in the patch change.
-    const changed: Record<string, unknown> = {};
-    const next: PackageRow = { ...p };
-    for (const [key, value] of Object.entries(a.patch) as [keyof typeof a.patch, unknown][]) {
-      if (value === undefined) continue;
-      (next as unknown as Record<string, unknown>)[key] = value ?? null;
-      changed[key] = value ?? null;
-    }
-    if (Object.keys(changed).length === 0) return;
-    await store.putPackage(next);
-    await store.addEvent(event(ctx, a.id, 'updated', changed));
+    await update(store, a, ctx);
+  },
+
+  async 'package.update.v2'(store, a, ctx) {
+    await update(store, a, ctx);
   },
 
   async 'package.hold'(store, a, ctx) {
-    const p = await livePackage(store, a.id);
-    const t = checkTransition(p.status, 'hold');
-    if (!t.ok) throw new MutationRejection(t.code, t.message);
-    await store.putPackage({ ...p, status: t.to, holdNote: a.note, heldAt: deviceTime(ctx) });
-    await store.addEvent(event(ctx, a.id, 'held', { note: a.note }));
+    await hold(store, a.id, { note: a.note, reason: null }, ctx);
+  },
+
+  async 'package.hold.v2'(store, a, ctx) {
+    await hold(store, a.id, { note: holdText(a.reason, a.note), reason: a.reason }, ctx);
   },
 
   async 'package.deliver'(store, a, ctx) {
-    const p = await livePackage(store, a.id);
-    const t = checkTransition(p.status, 'deliver');
-    if (!t.ok) throw new MutationRejection(t.code, t.message);
-    await store.putPackage({
-      ...p,
-      status: t.to,
-      deliveredTo: a.deliveredTo,
-      deliveredAt: deviceTime(ctx, a.at),
-      deliveredById: ctx.actor.id,
-      signatureHash: a.signatureHash ?? null,
-    });
-    if (a.signatureHash) await attach(store, ctx, a.id, a.signatureHash, 'signature');
-    if (a.photoHash) await attach(store, ctx, a.id, a.photoHash, 'delivery');
-    await store.addEvent(event(ctx, a.id, 'delivered', { deliveredTo: a.deliveredTo, fromStatus: p.status }));
+    // The contract's first hand-off: it carries no proxy reason and predates the facility setting,
+    // so only the package's own needs-signature applies (docs/sync.md "Hand-off").
+    await deliver(store, a, ctx, { signatureRequired: false }, { checkProxy: false });
+  },
+
+  async 'package.deliver.v2'(store, a, ctx) {
+    await deliver(store, a, ctx, await store.handOffSettings(), { checkProxy: true });
   },
 
   async 'package.return'(store, a, ctx) {
+    await returnToSender(store, a.id, { note: a.note ?? null, reason: null, carrier: null, at: ctx.clientTime }, ctx);
+  },
+
+  async 'package.return.v2'(store, a, ctx) {
+    await returnToSender(store, a.id, { note: returnText(a.reason, a.note), reason: a.reason, carrier: a.carrier ?? null, at: a.at }, ctx);
+  },
+
+  async 'package.reopen'(store, a, ctx) {
     const p = await livePackage(store, a.id);
-    const t = checkTransition(p.status, 'return');
-    if (!t.ok) throw new MutationRejection(t.code, t.message);
-    await store.putPackage({ ...p, status: t.to, returnNote: a.note ?? null, returnedAt: deviceTime(ctx) });
-    await store.addEvent(event(ctx, a.id, 'returned', { note: a.note ?? null, fromStatus: p.status }));
+    const check = checkReopen(p, ctx.actor, ctx.now);
+    if (!check.ok) throw new MutationRejection(check.code, check.message);
+    await store.putPackage({
+      ...p,
+      status: check.to,
+      deliveredAt: null,
+      deliveredTo: null,
+      deliveredById: null,
+      proxyReason: null,
+      signatureHash: null,
+      returnedAt: null,
+      returnedById: null,
+      returnNote: null,
+      returnReason: null,
+      returnCarrier: null,
+      closedAt: null,
+    });
+    // What was taken back stays in the event: the history is never rewritten.
+    await store.addEvent(
+      event(ctx, a.id, 'reopened', {
+        reason: a.reason,
+        from: p.status,
+        to: check.to,
+        ...(p.status === 'delivered'
+          ? { deliveredTo: p.deliveredTo, deliveredAt: p.deliveredAt, signatureHash: p.signatureHash }
+          : { returnNote: p.returnNote, returnedAt: p.returnedAt }),
+      }),
+    );
   },
 
   async 'package.attachPhoto'(store, a, ctx) {

@@ -47,6 +47,14 @@ export const ROW_COLUMNS = {
     needsSignature: 'bool',
     /** When the receive was applied, by the clock of whoever applied it (the server's, once synced). */
     loggedAt: 'time?',
+    // Hand-off details (handoff.ts): the hold's and return's reason codes, a proxy pickup's reason,
+    // who returned it, and when the delivery or return was applied (the undo window counts from it).
+    holdReason: 'text?',
+    proxyReason: 'text?',
+    returnReason: 'text?',
+    returnCarrier: 'text?',
+    returnedById: 'uuid?',
+    closedAt: 'time?',
   },
   recipients: {
     name: 'text',
@@ -75,7 +83,10 @@ export const ROW_COLUMNS = {
     actorId: 'uuid?',
     clientId: 'uuid?',
     mutationId: 'int?',
+    /** When the person did it, by their device's clock (bounded; device-time.ts). */
     at: 'time',
+    /** When it was recorded, by the clock of whoever applied it: the server's once synced. */
+    recordedAt: 'time',
   },
   attachments: {
     packageId: 'uuid',
