@@ -1,6 +1,7 @@
 // The demo organization `npm start` creates on an empty embedded database: two facilities with
 // recipients, departments, locations and packages, and a sign-in printed on start.
 import { randomUUID } from 'node:crypto';
+import { eventHash } from '../src/lib/domain/custody.ts';
 import type { Deps } from '../sync-server/src/context.ts';
 import { addMembership } from '../sync-server/src/repositories/facilities.ts';
 import { findUserByEmail } from '../sync-server/src/repositories/users.ts';
@@ -86,8 +87,14 @@ async function seedFacility(deps: Deps, facilityId: string, n: number) {
       })),
     );
     await tx.package.createMany({ data: packages });
+    // Each package's first event, sealed as the custody log's first link (custody.ts).
+    const recordedAt = new Date(now);
     await tx.packageEvent.createMany({
-      data: packages.map((p) => ({ id: randomUUID(), facilityId, packageId: p.id, type: 'received', data: {}, at: p.receivedAt, version })),
+      data: packages.map((p) => {
+        const e = { id: randomUUID(), facilityId, packageId: p.id, type: 'received', data: {}, at: p.receivedAt, recordedAt, version };
+        const content = { ...e, seq: 1, actorId: null, clientId: null, mutationId: null };
+        return { ...e, seq: 1, prevHash: null, hash: eventHash(content, null) };
+      }),
     });
   });
 }

@@ -12,6 +12,7 @@ import { sentryDsnMeta } from './http/sentry-meta.ts';
 import { loadSession } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { custodyRoutes } from './routes/custody.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -68,7 +69,8 @@ export function createApp(deps: Deps) {
     .route('/', invitationRoutes)
     .route('/', syncRoutes)
     .route('/', blobRoutes)
-    .route('/', directoryRoutes);
+    .route('/', directoryRoutes)
+    .route('/', custodyRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

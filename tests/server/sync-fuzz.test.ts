@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { HANDOFF_REFUSED, refusedHandOffEvidence } from '../../src/lib/domain/custody.ts';
 import { signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, applyPatch, rowsOf, type State } from './sync-helpers.ts';
 
@@ -138,24 +139,55 @@ it(`converges exactly once across ${RUNS} random schedules`, { timeout: Math.max
         }
       }
 
-      // Exactly once: each processed mutation left one event, unless it was rejected (none).
+      // Exactly once: each processed mutation left one event, unless it was rejected (none) — but a
+      // delivery refused because the package was already closed keeps its hand-off as one
+      // `handoff_refused` event (docs/sync.md "Custody log").
       const clientIds = sims.map((s) => s.device.clientId);
       const [events, rejections] = await t.deps.db.withFacility(account.facilityId, (tx) =>
         Promise.all([
-          tx.packageEvent.groupBy({ by: ['clientId', 'mutationId'], _count: { _all: true }, where: { clientId: { in: clientIds } } }),
+          tx.packageEvent.groupBy({
+            by: ['clientId', 'mutationId', 'type'],
+            _count: { _all: true },
+            where: { clientId: { in: clientIds } },
+          }),
           tx.syncRejection.findMany({ where: { clientId: { in: clientIds } } }),
         ]),
       );
-      const eventCount = new Map(events.map((e) => [`${e.clientId}:${e.mutationId}`, e._count._all]));
-      const rejected = new Set(rejections.map((r) => `${r.clientId}:${r.mutationId}`));
+      const eventCount = new Map<string, number>();
+      const refusedHandOffs = new Map<string, number>();
+      for (const e of events) {
+        const key = `${e.clientId}:${e.mutationId}`;
+        eventCount.set(key, (eventCount.get(key) ?? 0) + e._count._all);
+        if (e.type === HANDOFF_REFUSED) refusedHandOffs.set(key, e._count._all);
+      }
+      const rejected = new Map(rejections.map((r) => [`${r.clientId}:${r.mutationId}`, r]));
+      const EVIDENCE_CTX = {
+        actorId: randomUUID(),
+        clientId: randomUUID(),
+        mutationId: 0,
+        now: new Date().toISOString(),
+        newId: randomUUID,
+      };
+      const keepsEvidence = (key: string) => {
+        const r = rejected.get(key);
+        return Boolean(
+          r &&
+          refusedHandOffEvidence(
+            { name: r.name, args: { id: randomUUID(), deliveredTo: 'x', at: new Date().toISOString() } },
+            r,
+            EVIDENCE_CTX,
+          ),
+        );
+      };
       for (const sim of sims) {
         expect(sim.acked).toBe(sim.nextId - 1);
         for (let id = 1; id < sim.nextId; id++) {
           // Every mutation this fuzzer makes appends one event when applied (updates always name a field).
           const key = `${sim.device.clientId}:${id}`;
-          expect({ key, events: eventCount.get(key) ?? 0, rejected: rejected.has(key) }).toEqual(
-            rejected.has(key) ? { key, events: 0, rejected: true } : { key, events: 1, rejected: false },
-          );
+          const got = { key, events: eventCount.get(key) ?? 0, refusedHandOff: refusedHandOffs.get(key) ?? 0, rejected: rejected.has(key) };
+          if (!rejected.has(key)) expect(got).toEqual({ key, events: 1, refusedHandOff: 0, rejected: false });
+          else if (keepsEvidence(key)) expect(got).toEqual({ key, events: 1, refusedHandOff: 1, rejected: true });
+          else expect(got).toEqual({ key, events: 0, refusedHandOff: 0, rejected: true });
         }
       }
     }),

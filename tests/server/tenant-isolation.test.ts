@@ -384,6 +384,17 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     return [{ ...res, text: res.text.replaceAll('alice.secret@a-only.test', '') }];
   },
   'GET /api/directory/template.csv': async (b) => [want(await b.get('/api/directory/template.csv'), [200])],
+  'GET /api/packages/:id': async (b) => [
+    want(await b.get(`/api/packages/${a.packageId}`), [404], 'not_found'),
+    want(await b.get(`/api/packages/${a.packageId.toUpperCase()}`), [404], 'not_found'),
+    want(await b.get(`/api/packages/${a.recipientId}`), [404], 'not_found'),
+    want(await b.get('/api/packages/not-a-package'), [400], 'invalid_input'),
+  ],
+  'GET /api/packages/:id/custody': async (b) => [
+    want(await b.get(`/api/packages/${a.packageId}/custody`), [404], 'not_found'),
+    want(await b.get(`/api/packages/${a.packageId.toUpperCase()}/custody`), [404], 'not_found'),
+    want(await b.get('/api/packages/not-a-package/custody'), [400], 'invalid_input'),
+  ],
   'GET /api/blobs/local/:facilityId/:file': async (b) => {
     // A forged signature, and B's own valid signature moved onto A's object, both fail.
     const forged = want(
@@ -454,6 +465,8 @@ describe('row-level security', () => {
     'sync_clients',
     'sync_rejections',
   ];
+  /** Facility-owned tables the app only ever inserts into (the custody log). */
+  const APPEND_ONLY = ['package_events'];
   /** Account-level tables that name a facility but are read across facilities by the auth flows. */
   const ACCOUNT_LEVEL = ['invitations', 'memberships', 'subscriptions'];
 
@@ -563,19 +576,33 @@ describe('row-level security', () => {
         expect(visible.rows.length, table).toBeGreaterThan(0);
         expect(new Set(visible.rows.map((r) => r.f)), table).toEqual(new Set([a.facilityId]));
 
-        // B's rows can be neither changed nor deleted: they are invisible.
-        expect(
-          (await c.query(`UPDATE ${table} SET "facilityId" = "facilityId" WHERE "facilityId" = $1`, [B.facilityId])).rowCount,
-          table,
-        ).toBe(0);
-        expect((await c.query(`DELETE FROM ${table} WHERE "facilityId" = $1`, [B.facilityId])).rowCount, table).toBe(0);
+        // B's rows can be neither changed nor deleted: they are invisible. The custody log is
+        // append-only: the app role may neither update nor delete any event, its own included.
+        const appendOnly = APPEND_ONLY.includes(table);
+        await c.query('SAVEPOINT s');
+        if (appendOnly) {
+          await expect(
+            c.query(`UPDATE ${table} SET "facilityId" = "facilityId" WHERE "facilityId" = $1`, [B.facilityId]),
+            table,
+          ).rejects.toThrow(/permission denied/);
+          await c.query('ROLLBACK TO SAVEPOINT s');
+          await expect(c.query(`DELETE FROM ${table} WHERE "facilityId" = $1`, [B.facilityId]), table).rejects.toThrow(/permission denied/);
+          await c.query('ROLLBACK TO SAVEPOINT s');
+        } else {
+          expect(
+            (await c.query(`UPDATE ${table} SET "facilityId" = "facilityId" WHERE "facilityId" = $1`, [B.facilityId])).rowCount,
+            table,
+          ).toBe(0);
+          expect((await c.query(`DELETE FROM ${table} WHERE "facilityId" = $1`, [B.facilityId])).rowCount, table).toBe(0);
+        }
 
         // Writing a row into B, or moving A's rows to B, fails the policy's WITH CHECK.
         const { sql, params } = row(table, B.facilityId, B.userId);
-        await c.query('SAVEPOINT s');
         await expect(c.query(sql, params), table).rejects.toThrow(/row-level security/);
         await c.query('ROLLBACK TO SAVEPOINT s');
-        await expect(c.query(`UPDATE ${table} SET "facilityId" = $1`, [B.facilityId]), table).rejects.toThrow(/row-level security/);
+        await expect(c.query(`UPDATE ${table} SET "facilityId" = $1`, [B.facilityId]), table).rejects.toThrow(
+          appendOnly ? /permission denied/ : /row-level security/,
+        );
         await c.query('ROLLBACK TO SAVEPOINT s');
       }
       await c.query('ROLLBACK');

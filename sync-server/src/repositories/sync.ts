@@ -16,6 +16,7 @@ import {
 } from '../../../src/lib/domain/sync/rows.ts';
 import type { Tx } from '../db/index.ts';
 import { DEFAULT_HANDOFF_SETTINGS, type HandOffSettings } from '../../../src/lib/domain/handoff.ts';
+import { sealEvents } from '../../../src/lib/domain/custody.ts';
 
 /** The SQL table of each synced table. */
 export const SQL_TABLE: Record<SyncedTable, string> = {
@@ -78,8 +79,8 @@ const rowColumns = (table: SyncedTable) => Object.keys(COLUMNS[table]).filter((c
  * parameters. A key missing from a row object reads as NULL in `jsonb_to_recordset`, which is what
  * `rowsJson` relies on to leave nulls out.
  */
-function upsertSql(table: SyncedTable, conflict: string, update: readonly string[] | 'nothing') {
-  const cols = Object.entries(COLUMNS[table]);
+function upsertSql(table: SyncedTable, conflict: string, update: readonly string[] | 'nothing', extra: Record<string, string> = {}) {
+  const cols = Object.entries({ ...COLUMNS[table], ...extra });
   const names = cols.map(([c]) => `"${c}"`).join(', ');
   const values = cols.map(([c]) => (c === 'facilityId' ? '$2::uuid' : c === 'version' ? '$3::integer' : `x."${c}"`)).join(', ');
   const types = cols
@@ -95,8 +96,8 @@ function upsertSql(table: SyncedTable, conflict: string, update: readonly string
  * null (about half of a new package's 23 columns are): Postgres parses half the JSON for the same
  * rows. Only top-level nulls are left out; a jsonb column's value is sent whole.
  */
-function rowsJson(table: SyncedTable, rows: readonly object[]): string {
-  const cols = rowColumns(table);
+function rowsJson(table: SyncedTable, rows: readonly object[], extra: readonly string[] = []): string {
+  const cols = [...rowColumns(table), ...extra];
   return JSON.stringify(
     rows.map((row) => {
       const r = row as Record<string, unknown>;
@@ -107,6 +108,9 @@ function rowsJson(table: SyncedTable, rows: readonly object[]): string {
   );
 }
 
+/** Server-only columns of package_events: the event's link in its package's custody chain (custody.ts). */
+const CHAIN_COLUMNS = { seq: 'integer', hash: 'text', prevHash: 'text' };
+
 const allBut = (table: SyncedTable, ...skip: string[]) => Object.keys(COLUMNS[table]).filter((c) => !skip.includes(c));
 
 const SQL = {
@@ -114,7 +118,8 @@ const SQL = {
   recipients: upsertSql('recipients', '(id)', allBut('recipients', 'id', 'facilityId')),
   departments: upsertSql('departments', '(id)', allBut('departments', 'id', 'facilityId')),
   locations: upsertSql('locations', '(id)', allBut('locations', 'id', 'facilityId')),
-  events: upsertSql('packageEvents', '(id)', 'nothing'),
+  // Events are only ever inserted (the table is append-only), with their custody chain link.
+  events: `${upsertSql('packageEvents', '(id)', 'nothing', CHAIN_COLUMNS)} RETURNING id`,
   attachments: upsertSql('attachments', '("facilityId", "packageId", hash, kind)', ['version', 'deletedAt']),
 };
 
@@ -283,8 +288,33 @@ export async function writeSyncRows(tx: Tx, facilityId: string, version: number,
   if (w.locations.length) await tx.$executeRawUnsafe(SQL.locations, rowsJson('locations', w.locations), facilityId, version);
   if (w.packages.length) await tx.$executeRawUnsafe(SQL.packages, rowsJson('packages', w.packages), facilityId, version);
   if (w.recipients.length) await tx.$executeRawUnsafe(SQL.recipients, rowsJson('recipients', w.recipients), facilityId, version);
-  if (w.events.length) await tx.$executeRawUnsafe(SQL.events, rowsJson('packageEvents', w.events), facilityId, version);
+  if (w.events.length) await insertEvents(tx, facilityId, version, w.events);
   if (w.attachments.length) await tx.$executeRawUnsafe(SQL.attachments, rowsJson('attachments', w.attachments), facilityId, version);
+}
+
+/**
+ * Appends events to the custody log: each is sealed after the last stored event of its package
+ * (one query for every package the batch writes events for). The caller holds the facility's
+ * version lock (takeVersion / lockFacilityVersion), so no other writer extends a chain meanwhile.
+ */
+async function insertEvents(tx: Tx, facilityId: string, version: number, events: readonly PackageEventRow[]) {
+  const packageIds = [...new Set(events.map((e) => e.packageId))];
+  const heads = await tx.$queryRawUnsafe<{ packageId: string; seq: number; hash: string }[]>(
+    `SELECT DISTINCT ON ("packageId") "packageId"::text AS "packageId", seq, hash FROM package_events
+      WHERE "facilityId" = $1::uuid AND "packageId" = ANY($2::uuid[]) AND seq IS NOT NULL
+      ORDER BY "packageId", seq DESC`,
+    facilityId,
+    packageIds,
+  );
+  const sealed = sealEvents(facilityId, events, new Map(heads.map((h) => [h.packageId, { seq: h.seq, hash: h.hash }])));
+  const inserted = await tx.$queryRawUnsafe<unknown[]>(
+    SQL.events,
+    rowsJson('packageEvents', sealed, Object.keys(CHAIN_COLUMNS)),
+    facilityId,
+    version,
+  );
+  // An event id already stored would leave a gap in its chain: refuse the whole write instead.
+  if (inserted.length !== sealed.length) throw new Error('package event ids already recorded; the custody chain was not extended');
 }
 
 /**
@@ -434,12 +464,13 @@ export async function queueNotifications(tx: Tx, facilityId: string, version: nu
   );
 }
 
-const TOMBSTONE_TABLES = ['departments', 'locations', 'recipients', 'packages', 'attachments', 'package_events'] as const;
+/** Package events are never soft-deleted nor purged: a deleted package's events stay as its history. */
+const TOMBSTONE_TABLES = ['departments', 'locations', 'recipients', 'packages', 'attachments'] as const;
 
 /**
  * Removes soft-deleted rows deleted before `before` and raises the facility's tombstone horizon to
  * the highest version removed, so a device whose cookie is older resyncs in full instead of
- * missing a delete. Package events of a deleted package go with it.
+ * missing a delete. The custody log (package_events) is append-only and keeps every event.
  */
 export async function purgeTombstones(tx: Tx, facilityId: string, before: Date): Promise<{ removed: number; horizon: number }> {
   let removed = 0;

@@ -2,6 +2,7 @@
 // rows inside the caller's transaction, after the caller took the facility's version (its row lock
 // orders every writer, so pulls never skip a version). Pushes (apply-push.ts) and the directory
 // import (import-directory.ts) both write through here, so devices pull either the same way.
+import { refusedHandOffEvidence } from '../../../src/lib/domain/custody.ts';
 import { MutationRejection, runCheckedMutation, type CheckedMutation } from '../../../src/lib/domain/sync/mutators.ts';
 import type { MutationResult } from '../../../src/lib/domain/sync/protocol.ts';
 import type { DepartmentRow, LocationRow, PackageRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
@@ -86,6 +87,7 @@ export async function runMutationBatch(
     } catch (e) {
       store.rollback();
       if (!(e instanceof MutationRejection)) throw e;
+      await keepRefusedHandOff(store, m, checks.get(m.id)!, e, ctx);
       rejections.push({ mutationId: m.id, name: m.name, code: e.code, message: e.message });
       results.push({ id: m.id, status: 'rejected', code: e.code, message: e.message });
     }
@@ -99,6 +101,35 @@ export async function runMutationBatch(
     await queueNotifications(tx, facilityId, version, notificationsFor(writes));
   }
   return { results, rejections, deletedPackageIds: store.deletedPackageIds() };
+}
+
+/**
+ * A delivery refused because another device had already closed the package still happened: its
+ * proof (a `handoff_refused` event, the signature and the photo as the package's attachments) is
+ * kept, so nothing of it is lost and an admin can reopen the package and record it. The mutation
+ * stays rejected with its code.
+ */
+async function keepRefusedHandOff(
+  store: BatchStore,
+  m: BatchMutation,
+  checked: CheckedMutation,
+  refusal: MutationRejection,
+  ctx: { actor: { id: string }; clientId: string; now: string },
+) {
+  if (!checked.ok) return;
+  const evidence = refusedHandOffEvidence({ name: checked.name, args: checked.args }, refusal, {
+    actorId: ctx.actor.id,
+    clientId: ctx.clientId,
+    mutationId: m.id,
+    now: ctx.now,
+    newId,
+  });
+  if (!evidence) return;
+  const p = await store.getPackage(evidence.event.packageId);
+  if (!p?.id || p.deletedAt) return;
+  for (const a of evidence.attachments) await store.putAttachment({ ...a, uploaded: await store.isBlobUploaded(a.hash) });
+  await store.addEvent(evidence.event);
+  store.commit();
 }
 
 /** The row ids and blob hashes a batch may read, to load them in one query each. */
