@@ -7,7 +7,7 @@ import type { Facility } from '../api';
 import { FACILITY_SETTINGS_INTERVAL_MS, FacilitySettingsSync } from '../sync/facility-settings';
 import { getHandOffSettings, getPickupKey, setPickupKey } from './meta';
 import { claimDevice, enqueueMutations, type DeviceActor } from './outbox';
-import { checkPickupCode } from './pickup';
+import { checkPickupCode, warmDevicePickupCodes } from './pickup';
 import { PtpDb } from './schema';
 
 const FACILITY = '00000000-0000-4000-8000-000000000001';
@@ -136,5 +136,15 @@ describe('FacilitySettingsSync', () => {
     expect(await s.refresh({ force: true })).toBe(true);
     expect(await getPickupKey(db)).toBeUndefined();
     expect(await getHandOffSettings(db)).toEqual({ signatureRequired: true });
+  });
+});
+
+describe('warmDevicePickupCodes', () => {
+  it('computes ahead what a check then finds', async () => {
+    await enqueueMutations(db, actor, [receive(1, null, 'Early Bird')]);
+    await warmDevicePickupCodes(db, FACILITY); // no key yet: nothing to do
+    await setPickupKey(db, KEY);
+    await warmDevicePickupCodes(db, FACILITY, 1);
+    expect(await checkPickupCode(db, FACILITY, codeOf(1, null, 'Early Bird'))).toMatchObject({ ok: true });
   });
 });

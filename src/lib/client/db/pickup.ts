@@ -51,8 +51,16 @@ export async function checkPickupCode(
   return !closed.ok && closed.code === 'already_collected' ? closed : found;
 }
 
-/** Computes the codes of the open packages ahead of the first check (call when the device is idle). */
-export async function warmDevicePickupCodes(db: PtpDb, facilityId: string): Promise<void> {
+/**
+ * Computes the codes of the open packages ahead of the first check, a few hundred at a time so the
+ * page stays responsive (call when the device is idle).
+ */
+export async function warmDevicePickupCodes(db: PtpDb, facilityId: string, chunk = 250): Promise<void> {
   const key = await getPickupKey(db);
-  if (key) warmPickupCodes(key, facilityId, await openPackages(db));
+  if (!key) return;
+  const open = await openPackages(db);
+  for (let i = 0; i < open.length; i += chunk) {
+    warmPickupCodes(key, facilityId, open.slice(i, i + chunk));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }
