@@ -9,7 +9,7 @@ import { packagesWithStatus, type LocalPackage, type PtpDb } from './schema';
  * How many of the newest delivered and of the newest returned packages a code is also compared
  * with, to tell "already collected" from "unknown". An older package's code is refused as unknown.
  */
-export const CLOSED_LOOKBACK = 2_000;
+export const CLOSED_LOOKBACK = 1_000;
 
 export type DevicePickupResult = PickupResult<LocalPackage> | { ok: false; code: 'no_key'; message: string; package?: undefined };
 
