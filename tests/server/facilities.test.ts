@@ -59,11 +59,13 @@ describe('GET /api/facility', () => {
       timezone: 'UTC',
       photoRetentionDays: 90,
       reminderIntervalHours: 24,
+      signatureRequired: true,
       active: true,
       organizationId: a.me.organizations[0].id,
       organizationName: a.body.organizationName,
       role: 'admin',
       isOrganizationOwner: true,
+      pickupKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
   });
 });

@@ -38,6 +38,8 @@ let a: {
   sharedImage: Buffer;
   sharedHash: string;
   signedUrl: string;
+  /** The key A's devices check pickup codes with. */
+  pickupKey: string;
 };
 
 const image = (background: string) =>
@@ -97,7 +99,9 @@ beforeAll(async () => {
     sharedImage: shared,
     sharedHash: sha256(shared),
     signedUrl: await (t.deps.blobs as LocalBlobStorage).presignGet(`${A.facilityId}/${hash}.jpg`, 300),
+    pickupKey: facility.json.pickupKey,
   };
+  expect(a.pickupKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
   secrets.push(
     a.facilityId,
     a.secondFacilityId,
@@ -112,6 +116,7 @@ beforeAll(async () => {
     a.recipientId,
     a.clientId,
     a.hash,
+    a.pickupKey,
     A.userId,
     A.body.email,
     A.body.name,
@@ -256,7 +261,17 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     const res = want(await b.get('/api/facility'), [200]);
     expect(res.json.id).toBe(B.facilityId);
     expect(res.json.organizationName).toBe(B.body.organizationName);
+    expect(res.json.pickupKey).not.toBe(a.pickupKey);
     return [res];
+  },
+  'PATCH /api/facility': async (b) => {
+    // Only the active facility changes; a body cannot name another one.
+    const named = want(await b.request('PATCH', '/api/facility', { id: a.facilityId, photoRetentionDays: 8 }), [400], 'invalid_input');
+    const res = want(await b.request('PATCH', '/api/facility', { photoRetentionDays: 9, name: 'B renamed desk' }), [200]);
+    expect(res.json.id).toBe(B.facilityId);
+    const aRow = await t.deps.db.prisma.facility.findUniqueOrThrow({ where: { id: a.facilityId } });
+    expect([aRow.photoRetentionDays, aRow.name]).toEqual([90, A.body.facilityName]);
+    return [named, res];
   },
   'POST /api/facilities': async (b) => {
     // There is no way to name another organization: the field is refused, and a plain create lands in B's.

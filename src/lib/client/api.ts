@@ -12,6 +12,7 @@ import type {
   passwordResetRequestInput,
   signupInput,
 } from '$lib/domain/account';
+import type { facilitySettingsInput } from '$lib/domain/facility-settings';
 import type { Role } from '$lib/domain/permissions';
 
 export class ApiError extends Error {
@@ -68,11 +69,16 @@ export interface Facility {
   code: string;
   timezone: string;
   photoRetentionDays: number;
+  reminderIntervalHours: number;
+  /** "Signature required for every hand-off". */
+  signatureRequired: boolean;
   active: boolean;
   organizationId: string;
   organizationName: string;
   role: Role;
   isOrganizationOwner: boolean;
+  /** Only for roles that hand packages over (docs/sync.md "Pickup codes"). */
+  pickupKey?: string;
 }
 
 export interface InvitationInfo {
@@ -96,6 +102,7 @@ export const api = {
   setActiveFacility: (body: z.input<typeof activeFacilityInput>) =>
     request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
   facility: () => request<Facility>('GET', '/api/facility'),
+  updateFacility: (body: z.input<typeof facilitySettingsInput>) => request<Facility>('PATCH', '/api/facility', body),
   createFacility: (body: z.input<typeof createFacilityInput>) =>
     request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),
   team: () => request<{ members: { userId: string; name: string; email: string; role: Role }[] }>('GET', '/api/team'),

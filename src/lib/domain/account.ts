@@ -1,5 +1,6 @@
 // Account rules shared by the sign-up form and the server (http-api.md "Accounts and sessions").
 import { z } from 'zod';
+import { timeZone } from './facility-settings';
 import { ROLES } from './permissions';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -76,7 +77,7 @@ export const acceptInvitationInput = z.union([z.strictObject({ name: personName,
 
 export const createFacilityInput = z.strictObject({
   name: z.string().trim().min(1, { message: 'Enter a name' }).max(120),
-  timezone: z.string().trim().min(1).max(64).optional(),
+  timezone: timeZone.optional(),
 });
 
 export const activeFacilityInput = z.strictObject({ facilityId: z.string().uuid() });

@@ -12,7 +12,7 @@ export function createOrganization(db: Db, data: { id: string; name: string; own
 
 export function createFacility(
   db: Db,
-  data: { id: string; organizationId: string; name: string; code: string; timezone: string; trialEndsAt: Date },
+  data: { id: string; organizationId: string; name: string; code: string; timezone: string; pickupKey: string; trialEndsAt: Date },
 ) {
   const { trialEndsAt, ...facility } = data;
   return db.facility.create({

@@ -1,35 +1,52 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { createFacilityInput } from '../../../src/lib/domain/account.ts';
+import { facilitySettingsInput } from '../../../src/lib/domain/facility-settings.ts';
 import { ROLES } from '../../../src/lib/domain/permissions.ts';
 import { actorOf } from '../http/actor.ts';
 import { createFacility } from '../services/create-facility.ts';
 import { getFacility } from '../services/get-facility.ts';
 import { listTeam } from '../services/list-team.ts';
+import { updateFacility } from '../services/update-facility.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
+
+const facilityBody = z.object({
+  id: z.string(),
+  name: z.string(),
+  code: z.string(),
+  timezone: z.string(),
+  photoRetentionDays: z.number().int(),
+  reminderIntervalHours: z.number().int(),
+  signatureRequired: z.boolean().openapi({ description: '"Signature required for every hand-off"' }),
+  active: z.boolean(),
+  organizationId: z.string(),
+  organizationName: z.string(),
+  role: z.enum(ROLES),
+  isOrganizationOwner: z.boolean(),
+  pickupKey: z
+    .string()
+    .optional()
+    .openapi({ description: 'The key devices check pickup codes with (base64url); only for roles that hand packages over' }),
+});
 
 const facilityRoute = createRoute({
   method: 'get',
   path: '/api/facility',
   tags: ['facilities'],
   responses: {
-    200: json(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        code: z.string(),
-        timezone: z.string(),
-        photoRetentionDays: z.number().int(),
-        reminderIntervalHours: z.number().int(),
-        active: z.boolean(),
-        organizationId: z.string(),
-        organizationName: z.string(),
-        role: z.enum(ROLES),
-        isOrganizationOwner: z.boolean(),
-      }),
-      'The active facility',
-    ),
+    200: json(facilityBody, 'The active facility'),
     ...errors(401, 404, 409),
+  },
+});
+
+const updateFacilityRoute = createRoute({
+  method: 'patch',
+  path: '/api/facility',
+  tags: ['facilities'],
+  request: jsonBody(facilitySettingsInput),
+  responses: {
+    200: json(facilityBody, 'The active facility, changed'),
+    ...errors(400, 401, 403, 404, 409),
   },
 });
 
@@ -58,6 +75,7 @@ const teamRoute = createRoute({
 });
 
 export const facilityRoutes = router()
-  .openapi(facilityRoute, async (c) => c.json(getFacility(await actorOf(c)), 200))
+  .openapi(facilityRoute, async (c) => c.json(await getFacility(c.get('deps'), await actorOf(c)), 200))
+  .openapi(updateFacilityRoute, async (c) => c.json(await updateFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 200))
   .openapi(createRouteDef, async (c) => c.json(await createFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 201))
   .openapi(teamRoute, async (c) => c.json(await listTeam(c.get('deps'), await actorOf(c)), 200));

@@ -1,8 +1,30 @@
+import { newPickupKey } from '../../../src/lib/domain/pickup-code.ts';
+import { can } from '../../../src/lib/domain/permissions.ts';
+import type { Deps } from '../context.ts';
+import type { Tx } from '../db/index.ts';
+import { ensurePickupKey } from '../repositories/facility-settings.ts';
 import type { Actor } from './resolve-actor.ts';
 
-/** The active facility as its members see it. */
-export function getFacility(actor: Actor) {
-  const f = actor.facility;
+type FacilityRow = Actor['facility'];
+
+/**
+ * The facility's pickup key (docs/sync.md "Pickup codes"). Facilities made before pickup codes
+ * have none: the first read makes one, and a concurrent first read ends with the same key.
+ */
+export async function pickupKeyOf(db: Deps['db']['prisma'] | Tx, facility: Pick<FacilityRow, 'id' | 'pickupKey'>): Promise<string> {
+  if (facility.pickupKey) return facility.pickupKey;
+  const key = await ensurePickupKey(db, facility.id, newPickupKey());
+  if (!key) throw new Error(`Facility ${facility.id} vanished while its pickup key was made`);
+  return key;
+}
+
+/**
+ * The facility as its members see it. The pickup key goes only to roles that hand packages over
+ * (they check codes offline); a viewer never receives it.
+ */
+export async function getFacility(deps: Deps, actor: Actor, facility: FacilityRow = actor.facility) {
+  const f = facility;
+  const pickupKey = can(actor, 'package.deliver') ? await pickupKeyOf(deps.db.prisma, f) : undefined;
   return {
     id: f.id,
     name: f.name,
@@ -10,10 +32,12 @@ export function getFacility(actor: Actor) {
     timezone: f.timezone,
     photoRetentionDays: f.photoRetentionDays,
     reminderIntervalHours: f.reminderIntervalHours,
+    signatureRequired: f.signatureRequired,
     active: f.active,
     organizationId: f.organizationId,
     organizationName: f.organization.name,
     role: actor.role,
     isOrganizationOwner: actor.isOrganizationOwner,
+    ...(pickupKey ? { pickupKey } : {}),
   };
 }

@@ -73,3 +73,29 @@ export async function getHandOffSettings(db: PtpDb): Promise<HandOffSettings> {
 export async function setHandOffSettings(db: PtpDb, settings: HandOffSettings) {
   await setMeta(db, HANDOFF_KEY, settings);
 }
+
+const PICKUP_KEY = 'pickupKey';
+const FACILITY_FETCHED_KEY = 'facilitySettingsFetchedAt';
+
+/**
+ * The facility's pickup key as this device last received it (docs/sync.md "Pickup codes"): only
+ * roles that hand packages over get one. Undefined until the device has been online once.
+ */
+export async function getPickupKey(db: PtpDb): Promise<string | undefined> {
+  return (await getMeta<string | null>(db, PICKUP_KEY)) ?? undefined;
+}
+
+/** Keeps the key, or forgets it (null) when the server no longer gives it to this person. */
+export async function setPickupKey(db: PtpDb, key: string | null) {
+  if (key) await setMeta(db, PICKUP_KEY, key);
+  else await db.meta.delete(PICKUP_KEY);
+}
+
+/** When the device last fetched the facility's settings (epoch ms), so it asks only every few minutes. */
+export async function getFacilitySettingsFetchedAt(db: PtpDb): Promise<number> {
+  return (await getMeta<number>(db, FACILITY_FETCHED_KEY)) ?? 0;
+}
+
+export async function setFacilitySettingsFetchedAt(db: PtpDb, at: number) {
+  await setMeta(db, FACILITY_FETCHED_KEY, at);
+}

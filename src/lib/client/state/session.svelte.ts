@@ -73,7 +73,9 @@ class Session {
     this.facility = facility;
     quietly(announcePhotoSession(me.activeFacilityId));
     try {
-      localStorage.setItem(CACHE_KEY, JSON.stringify({ me, facility } satisfies Cached));
+      // The pickup key lives in the facility's own database (db/meta.ts), not in this cache.
+      const kept = facility ? { ...facility, pickupKey: undefined } : null;
+      localStorage.setItem(CACHE_KEY, JSON.stringify({ me, facility: kept } satisfies Cached));
     } catch {
       /* storage full: the app still works online */
     }

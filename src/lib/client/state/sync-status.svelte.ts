@@ -5,9 +5,12 @@
 // active facility: the layout opens it after sign-in and closes it on sign-out or facility switch.
 import type { Role } from '../../domain/permissions';
 import { syncBadge, type BadgeState, type SyncBadge } from '../../domain/sync-status';
+import { api } from '../api';
+import { warmDevicePickupCodes } from '../db/pickup';
 import { watchSyncCounts } from '../db/queries';
 import { PtpDb } from '../db/schema';
 import { SyncEngine, type SyncState } from '../sync/engine';
+import { FacilitySettingsSync } from '../sync/facility-settings';
 
 export class SyncStatus {
   pendingMutations = $state(0);
@@ -90,6 +93,12 @@ export interface SyncIdentity {
   role: Role;
 }
 
+/** Runs `fn` when the browser is idle (or soon, where it cannot tell). */
+function idle(fn: () => void) {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 10_000 });
+  else setTimeout(fn, 1_000);
+}
+
 /** The sync of the active facility (one at a time: each facility has its own database). */
 class SyncSession {
   current = $state<{ engine: SyncEngine; status: SyncStatus; identity: SyncIdentity } | null>(null);
@@ -113,8 +122,17 @@ class SyncSession {
       });
       const status = new SyncStatus(engine);
       const stop = status.connect();
+      // The hand-off settings and pickup key: on opening, then after syncs (at most every few minutes).
+      const settings = new FacilitySettingsSync(engine.db, identity.facilityId, api.facility);
+      void settings
+        .refresh({ force: true })
+        .then(() => idle(() => void warmDevicePickupCodes(engine.db, identity.facilityId).catch(() => {})));
+      const offSettings = engine.onStatus((s) => {
+        if (s.state === 'synced' && !s.syncing) void settings.refresh();
+      });
       engine.start();
       this.cleanup = () => {
+        offSettings();
         stop();
         engine.stop();
         // A sync still under way (a facility switch mid-upload) ends on an open database first.
