@@ -295,6 +295,14 @@ describe('a refused hand-off keeps its evidence', () => {
     expect(twice.map((r) => r.status)).toEqual(['applied', 'applied', 'rejected']);
     const types = (await admin.client.get(`/api/packages/${q.id}/custody`)).json.events.map((e: { type: string }) => e.type);
     expect(types).toEqual(['received', 'delivered', 'handoff_refused']);
+
+    // The very same hand-off sent again (a retry from another tab) is no conflict and leaves nothing.
+    const r = receiveArgs({ recipientName: 'Grace Hopper' });
+    const same = { id: r.id, deliveredTo: 'Grace Hopper', signatureHash: signature, at: at() };
+    const again = await push(['package.receive', r], ['package.deliver.v2', same], ['package.deliver.v2', same]);
+    expect(again.map((x) => x.code ?? x.status)).toEqual(['applied', 'applied', 'already_in_state']);
+    const once = (await admin.client.get(`/api/packages/${r.id}/custody`)).json.events.map((e: { type: string }) => e.type);
+    expect(once).toEqual(['received', 'delivered']);
   });
 
   it('keeps nothing when no valid hand-off happened (missing signature, unknown package)', async () => {

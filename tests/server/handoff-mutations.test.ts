@@ -31,7 +31,7 @@ async function dbPackage(id: string) {
 }
 async function eventTypes(id: string) {
   const rows = await t.deps.db.withFacility(admin.facilityId, (tx) =>
-    tx.packageEvent.findMany({ where: { facilityId: admin.facilityId, packageId: id }, orderBy: { version: 'asc' } }),
+    tx.packageEvent.findMany({ where: { facilityId: admin.facilityId, packageId: id }, orderBy: { seq: 'asc' } }),
   );
   return rows.map((r) => r.type);
 }

@@ -127,6 +127,10 @@ async function keepRefusedHandOff(
   if (!evidence) return;
   const p = await store.getPackage(evidence.event.packageId);
   if (!p?.id || p.deletedAt) return;
+  // The same hand-off sent again (a retry from another tab, a package picked twice) is no conflict:
+  // the package already records it.
+  const d = evidence.event.data;
+  if (p.status === 'delivered' && p.deliveredTo === d.deliveredTo && (p.signatureHash ?? undefined) === d.signatureHash) return;
   for (const a of evidence.attachments) await store.putAttachment({ ...a, uploaded: await store.isBlobUploaded(a.hash) });
   await store.addEvent(evidence.event);
   store.commit();
