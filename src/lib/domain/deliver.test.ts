@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DeliverIndex, ageText, deliverSteps, emptyProof, groupOpenPackages, heldText, proofBlocker, proxyText, splitTracking } from './deliver';
+import {
+  DeliverIndex,
+  ageText,
+  deliverSteps,
+  emptyProof,
+  groupOpenPackages,
+  heldText,
+  proofBlocker,
+  proxyText,
+  splitTracking,
+} from './deliver';
 import { checkProof } from './handoff';
 import type { DepartmentRow, LocationRow, PackageRow, RecipientRow } from './sync/rows';
 
@@ -65,8 +75,24 @@ function pkg(recipient: RecipientRow | string, extra: Partial<PackageRow> = {}):
 
 const radiology: DepartmentRow = { id: uuid('d'), name: 'Radiology', version: 1, deletedAt: null };
 const legal: DepartmentRow = { id: uuid('d'), name: 'Legal', version: 1, deletedAt: null };
-const westWing: LocationRow = { id: uuid('c'), name: 'West Wing', building: 'Main', floor: '3', deliveryInstructions: null, version: 1, deletedAt: null };
-const mailroom: LocationRow = { id: uuid('c'), name: 'Mailroom', building: null, floor: null, deliveryInstructions: null, version: 1, deletedAt: null };
+const westWing: LocationRow = {
+  id: uuid('c'),
+  name: 'West Wing',
+  building: 'Main',
+  floor: '3',
+  deliveryInstructions: null,
+  version: 1,
+  deletedAt: null,
+};
+const mailroom: LocationRow = {
+  id: uuid('c'),
+  name: 'Mailroom',
+  building: null,
+  floor: null,
+  deliveryInstructions: null,
+  version: 1,
+  deletedAt: null,
+};
 
 const ada = person('Ada Lovelace', { departmentId: radiology.id, defaultLocationId: westWing.id, employeeId: 'E100123' });
 const grace = person('Grace Hopper', { departmentId: legal.id, email: 'grace@example.org' });
@@ -74,7 +100,12 @@ const alan = person('Alan Turing');
 
 const adaOld = pkg(ada, { trackingNumber: '1Z999AA10123456784', receivedAt: '2026-11-18T08:00:00.000Z', needsSignature: true });
 const adaHeld = pkg(ada, { status: 'held', heldAt: '2026-11-19T08:00:00.000Z', holdReason: 'id_required', holdNote: 'Show a badge' });
-const adaNew = pkg(ada, { trackingNumber: '9400111899223817576545', receivedAt: '2026-11-21T08:00:00.000Z', perishable: true, shelf: 'B2' });
+const adaNew = pkg(ada, {
+  trackingNumber: '9400111899223817576545',
+  receivedAt: '2026-11-21T08:00:00.000Z',
+  perishable: true,
+  shelf: 'B2',
+});
 const adaDone = pkg(ada, { status: 'delivered' });
 const adaGone = pkg(ada, { deletedAt: '2026-11-21T00:00:00.000Z' });
 const gracePkg = pkg(grace, { trackingNumber: '784533000001', locationId: mailroom.id });
@@ -88,7 +119,10 @@ const departments = [radiology, legal];
 const locations = [westWing, mailroom];
 const groups = () => groupOpenPackages(all, recipients, departments, locations);
 const index = () => new DeliverIndex(groups(), recipients, departments, locations);
-const found = (q: string) => index().search(q).map((h) => h.group.name);
+const found = (q: string) =>
+  index()
+    .search(q)
+    .map((h) => h.group.name);
 
 describe('groupOpenPackages', () => {
   it('groups the open packages (received and held) by recipient, oldest first; delivered, returned and deleted ones are left out', () => {
@@ -212,7 +246,9 @@ describe('proofBlocker', () => {
     expect(proofBlocker([adaNew], proxy, facility)).toBe('Say who is collecting the packages');
     expect(proofBlocker([adaNew], { ...proxy, otherName: 'Charles Babbage' }, facility)).toMatch(/proxy pickup/);
     expect(proofBlocker([adaNew], { ...proxy, otherName: 'Charles Babbage', proxyReason: 'other' }, facility)).toMatch(/Say why/);
-    expect(proofBlocker([adaNew], { ...proxy, otherName: 'Charles Babbage', proxyReason: 'other', proxyNote: 'Her driver' }, facility)).toBeNull();
+    expect(
+      proofBlocker([adaNew], { ...proxy, otherName: 'Charles Babbage', proxyReason: 'other', proxyNote: 'Her driver' }, facility),
+    ).toBeNull();
     expect(proofBlocker([adaNew], { ...proxy, otherName: 'Charles Babbage', proxyReason: 'colleague' }, facility)).toBeNull();
   });
 
@@ -231,7 +267,11 @@ describe('proofBlocker', () => {
       for (const d of drafts) {
         for (const selection of [[adaOld], [adaNew, gracePkg], [adaOld, adaNew]]) {
           if (proofBlocker(selection, d, settings)) continue;
-          const steps = deliverSteps(selection, d, { signatureHash: d.signed ? 'a'.repeat(64) : null, photoHash: null, at: '2026-11-20T12:00:00.000Z' });
+          const steps = deliverSteps(selection, d, {
+            signatureHash: d.signed ? 'a'.repeat(64) : null,
+            photoHash: null,
+            at: '2026-11-20T12:00:00.000Z',
+          });
           selection.forEach((p, i) => expect(checkProof(p, steps[i]!, settings).ok).toBe(true));
         }
       }
@@ -241,19 +281,41 @@ describe('proofBlocker', () => {
 
 describe('deliverSteps', () => {
   it('one step per package, the same signature, photo and time; to the recipient by the name on each package', () => {
-    const steps = deliverSteps([adaOld, walkIn], emptyProof(), { signatureHash: 'a'.repeat(64), photoHash: 'b'.repeat(64), at: '2026-11-20T12:00:00.000Z' });
+    const steps = deliverSteps([adaOld, walkIn], emptyProof(), {
+      signatureHash: 'a'.repeat(64),
+      photoHash: 'b'.repeat(64),
+      at: '2026-11-20T12:00:00.000Z',
+    });
     expect(steps).toEqual([
-      { id: adaOld.id, deliveredTo: 'Ada Lovelace', proxyReason: null, signatureHash: 'a'.repeat(64), photoHash: 'b'.repeat(64), at: '2026-11-20T12:00:00.000Z' },
-      { id: walkIn.id, deliveredTo: 'Pat Visitor', proxyReason: null, signatureHash: 'a'.repeat(64), photoHash: 'b'.repeat(64), at: '2026-11-20T12:00:00.000Z' },
+      {
+        id: adaOld.id,
+        deliveredTo: 'Ada Lovelace',
+        proxyReason: null,
+        signatureHash: 'a'.repeat(64),
+        photoHash: 'b'.repeat(64),
+        at: '2026-11-20T12:00:00.000Z',
+      },
+      {
+        id: walkIn.id,
+        deliveredTo: 'Pat Visitor',
+        proxyReason: null,
+        signatureHash: 'a'.repeat(64),
+        photoHash: 'b'.repeat(64),
+        at: '2026-11-20T12:00:00.000Z',
+      },
     ]);
   });
 
   it('a proxy pickup names the person and the reason in words', () => {
-    const [s] = deliverSteps([adaOld], { ...emptyProof(), to: 'someone', otherName: ' Charles Babbage ', proxyReason: 'colleague', proxyNote: 'same lab' }, {
-      signatureHash: null,
-      photoHash: null,
-      at: '2026-11-20T12:00:00.000Z',
-    });
+    const [s] = deliverSteps(
+      [adaOld],
+      { ...emptyProof(), to: 'someone', otherName: ' Charles Babbage ', proxyReason: 'colleague', proxyNote: 'same lab' },
+      {
+        signatureHash: null,
+        photoHash: null,
+        at: '2026-11-20T12:00:00.000Z',
+      },
+    );
     expect(s).toMatchObject({ deliveredTo: 'Charles Babbage', proxyReason: 'Colleague collecting: same lab' });
     expect(proxyText('other', '  ')).toBeNull();
     expect(proxyText('reception', '')).toBe('Reception or front desk');

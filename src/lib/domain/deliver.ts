@@ -151,7 +151,10 @@ export class DeliverIndex {
       groups.map((g) => [
         g.key,
         foldText(
-          [g.location ?? '', ...g.packages.map((p) => `${p.shelf ?? ''} ${p.locationId ? (locationText.get(p.locationId) ?? '') : ''}`)].join(' '),
+          [
+            g.location ?? '',
+            ...g.packages.map((p) => `${p.shelf ?? ''} ${p.locationId ? (locationText.get(p.locationId) ?? '') : ''}`),
+          ].join(' '),
         ),
       ]),
     );
@@ -171,7 +174,8 @@ export class DeliverIndex {
     const wanted = cleanTrackingNumber(code);
     if (!wanted) return [];
     const out: { group: RecipientGroup; pkg: OpenPackage }[] = [];
-    for (const g of this.groups) for (const p of g.packages) if (cleanTrackingNumber(p.trackingNumber) === wanted) out.push({ group: g, pkg: p });
+    for (const g of this.groups)
+      for (const p of g.packages) if (cleanTrackingNumber(p.trackingNumber) === wanted) out.push({ group: g, pkg: p });
     return out;
   }
 
@@ -227,7 +231,8 @@ export function ageText(since: string, now: number = Date.now()): string {
 
 /** Why a held package is held, in words. */
 export function heldText(p: Pick<PackageRow, 'holdReason' | 'holdNote'>): string {
-  if (p.holdReason && p.holdReason in HOLD_REASONS) return holdText(p.holdReason as HoldReason, null) + (p.holdNote ? ` — ${p.holdNote}` : '');
+  if (p.holdReason && p.holdReason in HOLD_REASONS)
+    return holdText(p.holdReason as HoldReason, null) + (p.holdNote ? ` — ${p.holdNote}` : '');
   return p.holdNote || 'Held';
 }
 
@@ -254,7 +259,8 @@ export function proxyText(reason: ProxyReason | null, note: string): string | nu
   return n ? `${PROXY_REASONS[reason]}: ${n}` : PROXY_REASONS[reason];
 }
 
-const deliveredToOf = (p: Pick<PackageRow, 'recipientName'>, d: ProofDraft) => (d.to === 'recipient' ? p.recipientName : d.otherName.trim());
+const deliveredToOf = (p: Pick<PackageRow, 'recipientName'>, d: ProofDraft) =>
+  d.to === 'recipient' ? p.recipientName : d.otherName.trim();
 
 /**
  * Why "Confirm" cannot be pressed yet, in words, or null when every selected package may go: the
@@ -272,7 +278,11 @@ export function proofBlocker(
   let unsigned = 0;
   let first: string | null = null;
   for (const p of selected) {
-    const check = checkProof(p, { deliveredTo: deliveredToOf(p, draft), proxyReason, signatureHash: draft.signed ? 'signed' : null }, settings);
+    const check = checkProof(
+      p,
+      { deliveredTo: deliveredToOf(p, draft), proxyReason, signatureHash: draft.signed ? 'signed' : null },
+      settings,
+    );
     if (check.ok) continue;
     if (check.code === 'signature_required') unsigned++;
     first ??= check.code === 'proxy_reason_required' ? 'Choose why someone else is collecting them (proxy pickup)' : check.message;

@@ -23,7 +23,11 @@ export async function handOver(
   const signature = captures.signature ? await prepareBlob(captures.signature, 'signature') : null;
   const photo = captures.photo ? await prepareBlob(captures.photo, 'delivery') : null;
   const blobs = [signature, photo].filter((b): b is PreparedBlob => !!b);
-  const args = deliverSteps(packages, draft, { signatureHash: signature?.hash ?? null, photoHash: photo?.hash ?? null, at: now.toISOString() });
+  const args = deliverSteps(packages, draft, {
+    signatureHash: signature?.hash ?? null,
+    photoHash: photo?.hash ?? null,
+    at: now.toISOString(),
+  });
   const steps: MutationStep[] = args.map((a, i) => ({ name: 'package.deliver.v2', args: a, blobs: i === 0 ? blobs : [] }));
   await engine.mutateAll(steps);
 }
