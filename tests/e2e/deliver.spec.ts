@@ -3,10 +3,14 @@
 // hands all three over at once; back online, the server has the three deliveries with the same
 // signature and both images. And: Confirm waits for a signature (the facility's default), a link
 // from a package opens only that package, and Undo within the minute puts the packages back.
-import { chromium, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { chromium, type APIRequestContext, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromiumLaunchOptions } from '../chromium.ts';
 import { expect, test, trackingNo, watchErrors } from './fixtures.ts';
+import { labelImage, writeY4m, type LabelBarcode } from './label-video.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { seedRecipients } from './pages/intake.ts';
 import { PackagesPage, controlledByServiceWorker, fetchBlob, serverState } from './pages/packages.ts';
@@ -14,6 +18,29 @@ import { PackagesPage, controlledByServiceWorker, fetchBlob, serverState } from 
 const phoneOnly = (info: TestInfo) => test.skip(info.project.name !== 'phone', 'the Deliver screen is a courier’s phone');
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 };
+
+/**
+ * A phone whose camera films `codes` on a white card (Chromium's fake camera), or its test pattern
+ * when there are none. Returns the browser and a cleanup.
+ */
+async function phoneWithCamera(codes: LabelBarcode[] = []): Promise<{ browser: Browser; done: () => Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ptp-deliver-'));
+  const args = [...chromiumLaunchOptions.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+  if (codes.length) {
+    const video = path.join(dir, 'card.y4m');
+    const [width, height] = [1280, 720];
+    writeY4m(video, await labelImage(width, height, codes), width, height);
+    args.push(`--use-file-for-fake-video-capture=${video}`);
+  }
+  const browser = await chromium.launch({ ...chromiumLaunchOptions, args });
+  return {
+    browser,
+    done: async () => {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Logs packages on the server as another device of the same person would (package.receive.v2). */
 async function seedPackages(
@@ -100,10 +127,7 @@ test('offline, a courier hands a recipient’s three packages over at once with 
   phoneOnly(testInfo);
   test.setTimeout(90_000);
   // A phone with a camera: Chromium's fake device films its test pattern.
-  const browser = await chromium.launch({
-    ...chromiumLaunchOptions,
-    args: [...chromiumLaunchOptions.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-  });
+  const { browser, done } = await phoneWithCamera();
   try {
     const context = await browser.newContext({ baseURL, ...PHONE });
     watchErrors(context);
@@ -172,7 +196,61 @@ test('offline, a courier hands a recipient’s three packages over at once with 
     expect((await fetchBlob(page.request, photos[0]!)).contentType).toBe('image/jpeg');
     await context.close();
   } finally {
-    await browser.close();
+    await done();
+  }
+});
+
+test('the camera opens a recipient from a label’s barcode (that package selected) and reads a pickup code’s QR', async ({
+  baseURL,
+}, testInfo) => {
+  phoneOnly(testInfo);
+  test.setTimeout(90_000);
+  const tracking = trackingNo('SCAN');
+  // The card: the label's Code 128 (of the second of her two packages).
+  const { browser, done } = await phoneWithCamera([{ bcid: 'code128', text: tracking, left: 240, top: 300, scale: 3 }]);
+  try {
+    const context = await browser.newContext({ baseURL, ...PHONE });
+    watchErrors(context);
+    await context.grantPermissions(['camera']);
+    const page = await context.newPage();
+    await new AppPage(page).signUp(newAccount('deliver-scan'));
+    await controlledByServiceWorker(page);
+    const [adaId] = await seedRecipients(page.request, [{ name: 'Ada Lovelace' }]);
+    await seedPackages(page.request, [
+      { recipientId: adaId!, recipientName: 'Ada Lovelace', trackingNumber: trackingNo('OTHER') },
+      { recipientId: adaId!, recipientName: 'Ada Lovelace', trackingNumber: tracking },
+    ]);
+    const d = new DeliverScreen(page);
+    await d.openFor('Ada Lovelace', 2);
+    await context.setOffline(true);
+    await d.search.fill('');
+
+    await page.getByRole('button', { name: 'Scan with camera' }).tap();
+    await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible({ timeout: 30_000 });
+    await expect(d.packages.filter({ hasText: tracking.slice(-4) }).getByRole('checkbox')).toBeChecked();
+    await expect(d.packages.getByRole('checkbox', { checked: true })).toHaveCount(1);
+    await context.close();
+  } finally {
+    await done();
+  }
+
+  // A pickup code's QR (a 2-D code, not a label) is read and checked on the device, with no network.
+  const qr = await phoneWithCamera([{ bcid: 'qrcode', text: 'PTP1:K7M2Q9XW', left: 500, top: 220, scale: 8 }]);
+  try {
+    const context = await qr.browser.newContext({ baseURL, ...PHONE });
+    watchErrors(context);
+    await context.grantPermissions(['camera']);
+    const page = await context.newPage();
+    await new AppPage(page).signUp(newAccount('deliver-qr'));
+    await controlledByServiceWorker(page);
+    await page.goto('/deliver');
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Scan with camera' }).tap();
+    await expect(page.getByRole('status').filter({ hasText: 'Read PTP1:K7M2Q9XW' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('status').filter({ hasText: /pickup code/i })).toBeVisible();
+    await context.close();
+  } finally {
+    await qr.done();
   }
 });
 
