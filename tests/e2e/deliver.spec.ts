@@ -285,18 +285,37 @@ test('Confirm waits for a signature, a link opens one package, and Undo within t
   await expect(d.confirm).toBeDisabled();
   await d.sign();
   await expect(d.confirm).toBeEnabled();
+
+  // Someone else collects: their name and a reason (proxy pickup) before Confirm.
+  await page.getByRole('radio', { name: 'Someone else' }).tap();
+  await expect(page.getByText('Say who is collecting the packages')).toBeVisible();
+  await page.getByLabel('Name of the person collecting').fill('Charles Babbage');
+  await expect(page.getByText('Choose why someone else is collecting them (proxy pickup)')).toBeVisible();
+  await expect(d.confirm).toBeDisabled();
+  await page.getByLabel('Why they collect (proxy reason)').selectOption({ label: 'Colleague collecting' });
+  await expect(d.confirm).toBeEnabled();
   await d.confirm.tap();
-  await expect(page.getByRole('status').filter({ hasText: /delivered to/ })).toHaveText('2 packages delivered to Ada Lovelace');
+  await expect(page.getByRole('status').filter({ hasText: /delivered to/ })).toHaveText('2 packages delivered to Charles Babbage');
 
   await page.getByRole('button', { name: /^Undo \(\d+ s\)$/ }).tap();
   await expect(page.getByRole('heading', { name: 'Hand-over undone' })).toBeVisible();
   await page.getByRole('button', { name: 'Next recipient' }).tap();
   await d.search.fill('Ada');
   await expect(d.result('Ada Lovelace').getByTestId('count')).toHaveText('2 waiting');
+  // Enter opens the best match, with all her packages selected again.
+  await d.search.press('Enter');
+  await expect(d.packages.getByRole('checkbox', { checked: true })).toHaveCount(2);
 
   await new PackagesPage(page).expectAllSynced();
   const server = await serverState(page.request);
   expect(server.packages.filter((p) => ids.includes(p.id)).map((p) => p.status)).toEqual(['received', 'received']);
-  const events = server.events.filter((e) => e.packageId === ids[0]).map((e) => e.type);
-  expect(events).toEqual(expect.arrayContaining(['received', 'delivered', 'reopened']));
+  const events = (server.events as { packageId: string; type: string; data: Record<string, unknown> }[]).filter(
+    (e) => e.packageId === ids[0],
+  );
+  expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['received', 'delivered', 'reopened']));
+  expect(events.find((e) => e.type === 'delivered')!.data).toMatchObject({
+    deliveredTo: 'Charles Babbage',
+    proxyReason: 'Colleague collecting',
+  });
+  expect(events.find((e) => e.type === 'reopened')!.data).toMatchObject({ reason: 'Undone on the device', deliveredTo: 'Charles Babbage' });
 });
