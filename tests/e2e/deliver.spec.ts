@@ -13,7 +13,7 @@ import { expect, test, trackingNo, watchErrors } from './fixtures.ts';
 import { labelImage, writeY4m, type LabelBarcode } from './label-video.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { seedRecipients } from './pages/intake.ts';
-import { PackagesPage, controlledByServiceWorker, fetchBlob, serverState } from './pages/packages.ts';
+import { PackagesPage, controlledByServiceWorker, fetchBlob, serverState, type ServerState } from './pages/packages.ts';
 
 const phoneOnly = (info: TestInfo) => test.skip(info.project.name !== 'phone', 'the Deliver screen is a courier’s phone');
 
@@ -309,7 +309,7 @@ test('Confirm waits for a signature, a link opens one package, and Undo within t
   await new PackagesPage(page).expectAllSynced();
   const server = await serverState(page.request);
   expect(server.packages.filter((p) => ids.includes(p.id)).map((p) => p.status)).toEqual(['received', 'received']);
-  const events = (server.events as { packageId: string; type: string; data: Record<string, unknown> }[]).filter(
+  const events = (server.events as (ServerState['events'][number] & { data: Record<string, unknown> })[]).filter(
     (e) => e.packageId === ids[0],
   );
   expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['received', 'delivered', 'reopened']));
