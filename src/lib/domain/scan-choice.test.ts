@@ -75,3 +75,21 @@ describe('ScanCooldown', () => {
     expect(c.take('C', 1800)).toBe(true);
   });
 });
+
+describe('chooseScan with codes a screen wants', () => {
+  const pickup = (code: string) => code.startsWith('PTP1:');
+
+  it('takes a pickup QR (2-D, not a tracking number) when the screen asks for it', () => {
+    expect(chooseScan([{ format: 'qr_code', rawValue: 'PTP1:K7M2Q9' }])).toBeNull();
+    expect(chooseScan([{ format: 'qr_code', rawValue: 'PTP1:K7M2Q9' }], pickup)).toEqual({ code: 'PTP1:K7M2Q9', tracking: null });
+  });
+
+  it('a wanted code comes before a label in the same frame; without one, labels are read as before', () => {
+    const frame = [
+      { format: 'code_128', rawValue: '1Z5R89390357567127' },
+      { format: 'qr_code', rawValue: 'PTP1:K7M2Q9' },
+    ];
+    expect(chooseScan(frame, pickup)?.code).toBe('PTP1:K7M2Q9');
+    expect(chooseScan([frame[0]!], pickup)?.code).toBe('1Z5R89390357567127');
+  });
+});

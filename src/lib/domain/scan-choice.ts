@@ -49,13 +49,17 @@ function stripControls(raw: string): string {
  * The barcode to use among those read together: a valid tracking number (check digit holds) first,
  * linear codes before 2-D ones among equals; otherwise a linear code that looks like a package
  * number (a carrier the library does not know); otherwise nothing (a QR code's link, a MaxiCode's
- * routing data).
+ * routing data). `wanted` names codes a screen takes whatever their format (a pickup code's QR).
  */
-export function chooseScan(codes: readonly DetectedCode[]): ScanChoice | null {
+export function chooseScan(codes: readonly DetectedCode[], wanted?: (code: string) => boolean): ScanChoice | null {
   const read = codes
     .map((c, i) => ({ i, linear: LINEAR.has(c.format), code: stripControls(c.rawValue).trim() }))
     .filter((c) => c.code.length > 0);
   const rank = (a: { i: number; linear: boolean }, b: { i: number; linear: boolean }) => Number(b.linear) - Number(a.linear) || a.i - b.i;
+
+  // A code the screen asked for (a recipient's pickup QR on the Deliver screen) comes first.
+  const asked = wanted ? read.filter((c) => wanted(c.code)).sort(rank)[0] : undefined;
+  if (asked) return { code: asked.code, tracking: null };
 
   const valid = read.map((c) => ({ ...c, tracking: recogniseTracking(c.code) })).filter((c) => c.tracking);
   const best = valid.sort(rank)[0];

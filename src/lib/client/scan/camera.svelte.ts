@@ -29,7 +29,11 @@ export class CameraScan {
   private cooldown = new ScanCooldown();
   private run = 0;
 
-  constructor(private readonly onScan: (code: string) => void) {}
+  constructor(
+    private readonly onScan: (code: string) => void,
+    /** Codes taken whatever their format (a pickup code's QR), besides labels. */
+    private readonly wanted?: (code: string) => boolean,
+  ) {}
 
   get open(): boolean {
     return this.phase === 'starting' || this.phase === 'scanning';
@@ -83,7 +87,7 @@ export class CameraScan {
       if (run !== this.run) return;
       try {
         if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) {
-          const choice = chooseScan(await reader.detect(video));
+          const choice = chooseScan(await reader.detect(video), this.wanted);
           if (run === this.run && choice && this.cooldown.take(choice.code, performance.now())) {
             this.lastCode = choice.tracking?.trackingNumber ?? choice.code;
             this.signal();
