@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromiumLaunchOptions } from '../chromium.ts';
+import { newPickupKey, pickupCodeFor } from '../../src/lib/domain/pickup-code.ts';
 import { expect, test, trackingNo, watchErrors } from './fixtures.ts';
 import { labelImage, writeY4m, type LabelBarcode } from './label-video.ts';
 import { AppPage, newAccount } from './pages/app.ts';
@@ -319,3 +320,69 @@ test('Confirm waits for a signature, a link opens one package, and Undo within t
   });
   expect(events.find((e) => e.type === 'reopened')!.data).toMatchObject({ reason: 'Undone on the device', deliveredTo: 'Charles Babbage' });
 });
+
+test('a recipient’s pickup code, typed offline, opens all their waiting packages; another facility’s or a used code is refused', async ({
+  page,
+}, testInfo) => {
+  phoneOnly(testInfo);
+  await new AppPage(page).signUp(newAccount('pickup'));
+  const [adaId, bobId] = await seedRecipients(page.request, [{ name: 'Ada Lovelace' }, { name: 'Bob Kahn' }]);
+  const ada = [trackingNo('CODE'), trackingNo('CODE')];
+  const ids = await seedPackages(page.request, [
+    ...ada.map((trackingNumber) => ({ recipientId: adaId!, recipientName: 'Ada Lovelace', trackingNumber })),
+    { recipientId: bobId!, recipientName: 'Bob Kahn', trackingNumber: trackingNo('BOB') },
+  ]);
+  const facility = await (await page.request.get('/api/facility')).json();
+  const code = (i: number, key = facility.pickupKey as string) =>
+    pickupCodeFor(key, { facilityId: facility.id, recipientId: i < 2 ? adaId : bobId, recipientName: '', packageId: ids[i]! });
+  const d = new DeliverScreen(page);
+  await d.openFor('Ada', 2);
+  await page.goto('/deliver');
+  await page.context().setOffline(true);
+
+  const enter = async (text: string) => {
+    await page.getByLabel('Pickup code').fill(text);
+    await page.getByRole('button', { name: 'Check code' }).click();
+  };
+  // Typed as people read it aloud: lower case, a space instead of the dash.
+  await enter(code(1).toLowerCase().replace('-', ' '));
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+  await expect(page.getByText('Code checked')).toBeVisible();
+  await expect(d.packages.getByRole('checkbox', { checked: true })).toHaveCount(2);
+
+  // A code made with another facility's key is refused, as is a guess.
+  await page.goto('/deliver');
+  await enter(code(0, newPickupKey()));
+  await expect(page.getByRole('status').filter({ hasText: /No package here has this pickup code/ })).toBeVisible();
+
+  // Bob's package is handed over (here, by the server), then his code is refused as used.
+  await page.context().setOffline(false);
+  await seedDelivery(page.request, ids[2]!, 'Bob Kahn');
+  await expect(async () => {
+    await page.goto('/deliver');
+    await enter(code(2));
+    await expect(page.getByRole('status').filter({ hasText: /already/i })).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
+});
+
+/** Hands a package over as another device would (package.deliver.v2 with a signature hash). */
+async function seedDelivery(request: APIRequestContext, id: string, deliveredTo: string) {
+  const facilityId = (await (await request.get('/api/me')).json()).activeFacilityId as string;
+  const res = await request.post('/api/sync/push', {
+    data: {
+      protocolVersion: 1,
+      schemaVersion: 1,
+      facilityId,
+      clientId: randomUUID(),
+      mutations: [
+        {
+          id: 1,
+          name: 'package.deliver.v2',
+          args: { id, deliveredTo, signatureHash: 'd'.repeat(64), at: new Date().toISOString() },
+          clientTime: new Date().toISOString(),
+        },
+      ],
+    },
+  });
+  expect(((await res.json()).results as { status: string }[])[0]?.status).toBe('applied');
+}
