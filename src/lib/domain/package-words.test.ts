@@ -53,13 +53,31 @@ describe('conflict words', () => {
 
   it('names the other side as "a former member" or "you" when the member list says so', () => {
     const w = explainRefusal(
-      { name: 'package.return.v2', args: { id: 'x', reason: 'damaged', at: '2026-11-29T10:00:00.000Z' }, code: 'invalid_transition', message: '', at: '' },
-      { package: { ...pkg, status: 'delivered', deliveredTo: 'Ada', deliveredAt: '2026-11-29T09:00:00.000Z', deliveredById: 'gone-id', returnedById: null } },
+      {
+        name: 'package.return.v2',
+        args: { id: 'x', reason: 'damaged', at: '2026-11-29T10:00:00.000Z' },
+        code: 'invalid_transition',
+        message: '',
+        at: '',
+      },
+      {
+        package: {
+          ...pkg,
+          status: 'delivered',
+          deliveredTo: 'Ada',
+          deliveredAt: '2026-11-29T09:00:00.000Z',
+          deliveredById: 'gone-id',
+          returnedById: null,
+        },
+      },
       names,
       time,
     );
-    expect(w.sentence).toBe('You returned this to sender at 10:00 (reason: Damaged); meanwhile it was delivered to Ada by a former member at 09:00.');
+    expect(w.sentence).toBe(
+      'You returned this to sender at 10:00 (reason: Damaged); meanwhile it was delivered to Ada by a former member at 09:00.',
+    );
     expect(names('me-id')).toBe('you');
+    expect(nameResolver('ada-id', { 'ada-id': 'Ada' })('ada-id')).toBe('Ada (you)');
   });
 
   it('has words for every refusal code the mutators throw', async () => {
@@ -80,7 +98,10 @@ describe('conflict words', () => {
     const closed = { status: 'returned', deletedAt: null };
     expect(conflictActions({ name: 'package.deliver.v2' }, 'courier', closed)).toEqual(['keep_evidence', 'dismiss']);
     expect(conflictActions({ name: 'package.deliver.v2' }, 'admin', closed)).toEqual(['keep_evidence', 'reopen_and_deliver', 'dismiss']);
-    expect(conflictActions({ name: 'package.deliver.v2' }, 'admin', { status: 'returned', deletedAt: 'x' })).toEqual(['keep_evidence', 'dismiss']);
+    expect(conflictActions({ name: 'package.deliver.v2' }, 'admin', { status: 'returned', deletedAt: 'x' })).toEqual([
+      'keep_evidence',
+      'dismiss',
+    ]);
     expect(conflictActions({ name: 'package.return.v2' }, 'admin', closed)).toEqual(['dismiss']);
   });
 });

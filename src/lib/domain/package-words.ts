@@ -30,13 +30,13 @@ export function refusalWords(code: string, message?: string | null): string {
 export type NameOf = (userId: string | null | undefined) => string;
 
 /**
- * Who someone is, by name: "you" for the person using the device, the member's name from the
- * facility's member list, "a former member" for anyone no longer on it.
+ * Who someone is, by name from the facility's member list ("Ada (you)" for the person using the
+ * device, "you" before the list arrived), "a former member" for anyone no longer on it.
  */
 export function nameResolver(me: string | null, members: Record<string, string>): NameOf {
   return (userId) => {
     if (!userId) return 'the system';
-    if (userId === me) return 'you';
+    if (userId === me) return members[userId] ? `${members[userId]} (you)` : 'you';
     return members[userId] ?? 'a former member';
   };
 }
@@ -107,7 +107,13 @@ export function eventDetails(e: Pick<PackageEventRow, 'type' | 'data'>): string 
   const str = (k: string) => (typeof d[k] === 'string' && (d[k] as string).trim() ? (d[k] as string) : null);
   switch (e.type) {
     case 'updated': {
-      const fields = [...new Set(Object.keys(d).map((k) => FIELD_WORDS[k]).filter(Boolean))];
+      const fields = [
+        ...new Set(
+          Object.keys(d)
+            .map((k) => FIELD_WORDS[k])
+            .filter(Boolean),
+        ),
+      ];
       if (fields.length) parts.push(`changed ${fields.join(', ')}`);
       break;
     }
@@ -263,7 +269,11 @@ export function explainRefusal(r: RefusedChange, other: OtherVersion, nameOf: Na
   const mine = describeMine(r, time);
   const theirs = r.name.startsWith('package.') ? describeTheirs(other, nameOf, time) : null;
   const why = refusalWords(r.code, r.message);
-  const tracking = other.package?.trackingNumber ?? (typeof (r.args as { trackingNumber?: unknown })?.trackingNumber === 'string' ? (r.args as { trackingNumber: string }).trackingNumber : null);
+  const tracking =
+    other.package?.trackingNumber ??
+    (typeof (r.args as { trackingNumber?: unknown })?.trackingNumber === 'string'
+      ? (r.args as { trackingNumber: string }).trackingNumber
+      : null);
   const title = `${changeTitle(r.name)}${tracking ? ` ${tracking}` : ''}`;
   const sentence =
     theirs && (r.code === 'invalid_transition' || r.code === 'already_in_state' || r.code === 'not_found')
@@ -278,7 +288,11 @@ export type ConflictAction = 'keep_evidence' | 'reopen_and_deliver' | 'dismiss';
  * What the person can do about a refused change. A refused hand-off is never just thrown away: anyone
  * can keep it as evidence for an admin, and an admin can reopen the package and record the delivery.
  */
-export function conflictActions(r: Pick<RefusedChange, 'name'>, role: string, current: { status: string; deletedAt: string | null } | null): ConflictAction[] {
+export function conflictActions(
+  r: Pick<RefusedChange, 'name'>,
+  role: string,
+  current: { status: string; deletedAt: string | null } | null,
+): ConflictAction[] {
   const actions: ConflictAction[] = [];
   if (isHandOff(r.name)) {
     actions.push('keep_evidence');

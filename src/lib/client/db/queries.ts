@@ -229,6 +229,35 @@ export async function openRejections(db: PtpDb): Promise<Rejection[]> {
   return (await db.rejections.filter((r) => !r.dismissedAt).toArray()).sort((a, b) => b.at.localeCompare(a.at));
 }
 
+/** A refused change with what the device knows of the package now (the other version). */
+export interface RejectionView extends Rejection {
+  package: LocalPackage | null;
+  /** Who put the package on hold (its newest `held` event), when it is held. */
+  heldById: string | null;
+  /** A signature or photo of the change is still on this device, waiting to upload. */
+  proofUploading: boolean;
+}
+
+/** Needs attention: each open rejection with the package as it is now and its proof's upload state. */
+export async function openRejectionViews(db: PtpDb): Promise<RejectionView[]> {
+  const rows = await openRejections(db);
+  return Promise.all(
+    rows.map(async (r) => {
+      const a = (r.args ?? {}) as Record<string, unknown>;
+      const packageId = r.name.startsWith('package.') && typeof a.id === 'string' ? a.id : null;
+      const p = packageId ? ((await db.packages.get(packageId)) ?? null) : null;
+      let heldById: string | null = null;
+      if (p?.status === 'held') {
+        const held = (await db.packageEvents.where('packageId').equals(p.id).toArray()).filter((e) => e.type === 'held');
+        heldById = held.sort((x, y) => y.at.localeCompare(x.at))[0]?.actorId ?? null;
+      }
+      const hashes = [a.signatureHash, a.photoHash].filter((h): h is string => typeof h === 'string');
+      const blobs = hashes.length ? await db.blobs.bulkGet(hashes) : [];
+      return { ...r, package: p, heldById, proofUploading: blobs.some((b) => !!b && b.state !== 'uploaded') };
+    }),
+  );
+}
+
 export interface SyncCounts {
   pendingMutations: number;
   pendingUploads: number;
@@ -267,3 +296,4 @@ export const watchLocations = (db: PtpDb) => liveQuery(() => listLocations(db));
 export const watchRejections = (db: PtpDb) => liveQuery(() => openRejections(db));
 export const watchSyncCounts = (db: PtpDb): Observable<SyncCounts> => liveQuery(() => syncCounts(db));
 export const watchMemberNames = (db: PtpDb) => liveQuery(() => getMemberNames(db));
+export const watchRejectionViews = (db: PtpDb) => liveQuery(() => openRejectionViews(db));
