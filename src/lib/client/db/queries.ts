@@ -27,7 +27,7 @@ export interface PackageFilter {
 export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promise<LocalPackage[]> {
   const limit = filter.limit ?? 200;
   if (filter.oldestHoldFirst && filter.status === 'held') {
-    const held = await listPackages(db, { ...filter, oldestHoldFirst: false, limit: Number.MAX_SAFE_INTEGER });
+    const held = await listPackages(db, { ...filter, oldestHoldFirst: false, limit: 1_000_000 });
     return oldestHoldFirst(held).slice(0, limit);
   }
   const terms = searchTerms(filter.search ?? '');
