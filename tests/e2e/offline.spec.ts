@@ -98,7 +98,7 @@ test('a whole offline session: 20 packages with photos survive reloads and all r
 
   // A package's photo shows from the device while it waits for upload.
   await pk.openPackage(trackings[7]!);
-  await expect(pk.page.getByText('waiting for the network to upload')).toBeVisible();
+  await expect(pk.page.getByText('on this device, waiting for the network')).toBeVisible();
   await expect(pk.page.getByText('uploading…')).toHaveCount(0);
   await pk.expectImageLoaded(pk.photo('Intake photo'));
 
