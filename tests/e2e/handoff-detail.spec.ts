@@ -177,6 +177,15 @@ test('tablet: hold needs a reason, the Held tab shows its age, return is confirm
   await pk.expectAllSynced();
   await expect(updated).toContainText('recorded');
   await expect(updated).not.toContainText('not synced yet');
+
+  // A package logged by mistake: an admin deletes it after confirming.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The package was deleted' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to the packages' }).click();
+  await expect(pk.row(tracking)).toHaveCount(0);
+  await pk.expectAllSynced();
+  expect((await serverState(page.request)).packages.find((p) => p.trackingNumber === tracking)).toBeUndefined();
 });
 
 test('the lightbox opens on a tapped photo and zooms', async ({ page }, testInfo) => {
