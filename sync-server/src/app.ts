@@ -18,6 +18,7 @@ import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
+import { memberRoutes } from './routes/members.ts';
 import { syncRoutes } from './routes/sync.ts';
 
 /** JSON bodies above this are refused with 413 before they are parsed. */
@@ -66,6 +67,7 @@ export function createApp(deps: Deps) {
     .route('/', authRoutes)
     .route('/', meRoutes)
     .route('/', facilityRoutes)
+    .route('/', memberRoutes)
     .route('/', invitationRoutes)
     .route('/', syncRoutes)
     .route('/', blobRoutes)

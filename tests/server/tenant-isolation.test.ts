@@ -287,6 +287,12 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect(res.json.members.map((m: { userId: string }) => m.userId)).toEqual([B.userId]);
     return [res];
   },
+  'GET /api/facility/members': async (b) => {
+    const res = want(await b.get('/api/facility/members'), [200]);
+    expect(res.json.members).toEqual([{ userId: B.userId, name: B.body.name, role: 'admin' }]);
+    const junk = want(await b.get(`/api/facility/members?facilityId=${a.facilityId}`), [400], 'invalid_input');
+    return [res, junk];
+  },
   'POST /api/invitations': async (b) => {
     const email = `b-sneaks-${randomUUID()}@example.test`;
     const responses = [

@@ -106,6 +106,11 @@ export const api = {
   createFacility: (body: z.input<typeof createFacilityInput>) =>
     request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),
   team: () => request<{ members: { userId: string; name: string; email: string; role: Role }[] }>('GET', '/api/team'),
+  /** Names and roles of the active facility's members (any member may read them). */
+  members: () => request<{ members: { userId: string; name: string; role: Role }[] }>('GET', '/api/facility/members'),
+  /** A package's custody chain and whether it verifies (http-api.md "Packages and custody"). */
+  custody: (packageId: string) =>
+    request<{ packageId: string; events: unknown[]; verified: boolean }>('GET', `/api/packages/${encodeURIComponent(packageId)}/custody`),
   invitations: () => request<{ invitations: { id: string; email: string; role: Role; expiresAt: string }[] }>('GET', '/api/invitations'),
   invite: (body: z.input<typeof invitationInput>) => request<{ id: string; token?: string }>('POST', '/api/invitations', body),
   invitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${encodeURIComponent(token)}`),

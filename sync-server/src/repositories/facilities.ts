@@ -72,3 +72,12 @@ export function listTeam(db: Db, facilityId: string) {
 export const findSubscription = (db: Db, facilityId: string) => db.subscription.findUnique({ where: { facilityId } });
 
 export const listFacilityIds = async (db: Db) => (await db.facility.findMany({ select: { id: true } })).map((f) => f.id);
+
+/** Names and roles of a facility's members (what a device shows in a package's timeline). */
+export function listMemberNames(db: Db, facilityId: string) {
+  return db.membership.findMany({
+    where: { facilityId },
+    orderBy: { createdAt: 'asc' },
+    select: { role: true, user: { select: { id: true, name: true } } },
+  });
+}

@@ -1,5 +1,5 @@
 // Page objects: how a person drives the app (labels and roles, as a screen reader would).
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 
 export interface Account {
@@ -19,6 +19,29 @@ export function newAccount(prefix = 'e2e'): Account {
     organization: `Org ${tag}`,
     facility: `Front Desk ${tag}`,
   };
+}
+
+/**
+ * A destination of the main navigation. On a phone the bottom bar holds the everyday ones and the
+ * rest sit under "More", which is opened first when the link is not on screen.
+ */
+export async function mainNav(page: Page, name: string): Promise<Locator> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const link = nav.getByRole('link', { name });
+  const more = nav.getByRole('button', { name: 'More' });
+  await expect(link.or(more).first()).toBeVisible();
+  if (!(await link.isVisible()) && (await more.isVisible())) await more.click();
+  return link;
+}
+
+/** A button of the header, or of the phone's "More" sheet. */
+async function headerButton(page: Page, name: string): Promise<Locator> {
+  const wide = page.locator('header').getByRole('button', { name });
+  const more = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'More' });
+  await expect(wide.or(more).first()).toBeVisible();
+  if (await wide.isVisible()) return wide;
+  await more.click();
+  return page.getByRole('dialog', { name: 'More' }).getByRole('button', { name });
 }
 
 export class AppPage {
@@ -44,7 +67,7 @@ export class AppPage {
   }
 
   async signOut() {
-    await this.page.getByRole('button', { name: 'Sign out' }).click();
+    await (await headerButton(this.page, 'Sign out')).click();
     await expect(this.page).toHaveURL(/\/login/);
   }
 
@@ -57,7 +80,7 @@ export class AppPage {
   }
 
   async addFacility(name: string) {
-    await this.page.getByRole('link', { name: 'New facility' }).click();
+    await (await mainNav(this.page, 'New facility')).click();
     await this.page.getByLabel('Facility name').fill(name);
     await this.page.getByRole('button', { name: 'Create facility' }).click();
     await expect(this.activeFacilityName).toHaveText(name);
@@ -69,7 +92,7 @@ export class AppPage {
   }
 
   async invite(email: string, role: string): Promise<string> {
-    await this.page.getByRole('link', { name: 'Team' }).click();
+    await (await mainNav(this.page, 'Team')).click();
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Role').selectOption(role);
     await this.page.getByRole('button', { name: 'Send invitation' }).click();

@@ -1,11 +1,12 @@
 // Page object of the directory screens (admins): lists, editor, merge, and the CSV import.
+import { mainNav } from './app.ts';
 import { expect, type Page } from '@playwright/test';
 
 export class DirectoryPage {
   constructor(readonly page: Page) {}
 
   async open(tab: 'Recipients' | 'Departments' | 'Locations' = 'Recipients') {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Directory' }).click();
+    await (await mainNav(this.page, 'Directory')).click();
     await this.page.getByRole('navigation', { name: 'Directory' }).getByRole('link', { name: tab }).click();
     await expect(this.table(tab)).toBeVisible();
   }

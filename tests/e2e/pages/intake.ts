@@ -1,6 +1,7 @@
 // Page objects of the intake desk: the receive screen and the operator's home (IntakePage), its
 // scanning by a keyboard-wedge scanner or the camera (IntakeDesk), and a way to give a facility a
 // directory through the sync protocol, as another device of the same person would.
+import { mainNav } from './app.ts';
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { wedgeScan } from '../wedge-scanner.ts';
@@ -35,7 +36,7 @@ export class IntakePage {
 
   /** From the operator's home, by its big button. */
   async openFromHome() {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await (await mainNav(this.page, 'Home')).click();
     await this.page.getByRole('link', { name: 'Receive packages' }).click();
     await expect(this.page.getByRole('heading', { name: 'Receive package' })).toBeVisible();
   }

@@ -1,6 +1,7 @@
 // Page objects of the package screens (list, receive, one package, needs attention) and the header's
 // sync badge, plus a read-only view of what the server holds (a pull over the sync protocol with
 // the browser context's session cookie). How a person drives the app: labels and roles.
+import { mainNav } from './app.ts';
 import { expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 
@@ -33,7 +34,7 @@ export class PackagesPage {
   // --- list ------------------------------------------------------------------------------------
 
   async open() {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Packages' }).click();
+    await (await mainNav(this.page, 'Packages')).click();
     await expect(this.page.getByRole('heading', { name: 'Packages', level: 1 })).toBeVisible();
   }
 
@@ -135,20 +136,29 @@ export class PackagesPage {
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
   }
 
-  async hold(note: string) {
-    await this.page.getByLabel('Hold note').fill(note);
+  /** Holds the open package with a reason from the list (and a note; "Other" needs one). */
+  async hold(note: string, reason = 'Other') {
     await this.page.getByRole('button', { name: 'Hold', exact: true }).click();
+    await this.page.getByRole('radio', { name: reason, exact: true }).check();
+    await this.page.getByLabel(/^Hold note/).fill(note);
+    await this.page.getByRole('button', { name: 'Hold package' }).click();
     await expect(this.detailStatus).toHaveText('Held');
   }
 
-  async returnPackage() {
-    await this.page.getByRole('button', { name: 'Return', exact: true }).click();
+  /** Return to sender: reason, optional carrier, then the confirmation. */
+  async returnPackage(reason = 'Refused by recipient', carrier?: string) {
+    await this.page.getByRole('button', { name: 'Return to sender', exact: true }).click();
+    await this.page.getByLabel('Return reason').selectOption({ label: reason });
+    if (carrier) await this.page.getByLabel(/^Return carrier/).selectOption({ label: carrier });
+    await this.page.getByRole('button', { name: 'Continue' }).click();
+    await expect(this.page.getByText(/^Return .+ to sender\?$/)).toBeVisible();
+    await this.page.getByRole('button', { name: 'Yes, return to sender' }).click();
     await expect(this.detailStatus).toHaveText('Returned');
   }
 
-  async startDelivery() {
-    await this.page.getByRole('button', { name: 'Deliver', exact: true }).click();
-    await expect(this.page.getByRole('heading', { name: 'Deliver' })).toBeVisible();
+  /** The timeline entries of the open package. */
+  get events(): Locator {
+    return this.page.getByTestId('event');
   }
 
   get signaturePad(): Locator {
@@ -172,16 +182,10 @@ export class PackagesPage {
     }
   }
 
-  async confirmDelivery(deliveredTo?: string) {
-    if (deliveredTo !== undefined) await this.page.getByLabel('Delivered to').fill(deliveredTo);
-    await this.page.getByRole('button', { name: 'Confirm delivery' }).click();
-    await expect(this.detailStatus).toHaveText('Delivered');
-  }
-
   // --- needs attention -------------------------------------------------------------------------
 
   async openAttention() {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Needs attention' }).click();
+    await (await mainNav(this.page, 'Needs attention')).click();
     await expect(this.page.getByRole('heading', { name: 'Needs attention' })).toBeVisible();
   }
 

@@ -99,3 +99,21 @@ export async function getFacilitySettingsFetchedAt(db: PtpDb): Promise<number> {
 export async function setFacilitySettingsFetchedAt(db: PtpDb, at: number) {
   await setMeta(db, FACILITY_FETCHED_KEY, at);
 }
+
+const MEMBERS_KEY = 'memberNames';
+
+/** A member of the facility as the device last heard of them (GET /api/facility/members). */
+export interface MemberName {
+  userId: string;
+  name: string;
+  role: string;
+}
+
+/** The facility's members as last fetched (names for the timeline, offline too); empty until then. */
+export async function getMemberNames(db: PtpDb): Promise<MemberName[]> {
+  return (await getMeta<MemberName[]>(db, MEMBERS_KEY)) ?? [];
+}
+
+export async function setMemberNames(db: PtpDb, members: MemberName[]) {
+  await setMeta(db, MEMBERS_KEY, members);
+}

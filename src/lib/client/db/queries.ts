@@ -3,8 +3,9 @@
 // tab or another — so the UI follows local mutations and pulled changes without polling.
 import { liveQuery, type Observable } from 'dexie';
 import type { PackageStatus } from '../../domain/package-state';
-import type { AttachmentRow, LocationRow, PackageEventRow } from '../../domain/sync/rows';
-import { LAST_SYNCED_KEY } from './meta';
+import type { AttachmentRow, DepartmentRow, LocationRow, PackageEventRow } from '../../domain/sync/rows';
+import { LAST_SYNCED_KEY, getMemberNames } from './meta';
+import { oldestHoldFirst } from '../../domain/package-words';
 import { matchesSearch, packageSearchText, searchTerms } from '../../domain/package-search';
 import type { LocalPackage, LocalRecipient, PtpDb, Rejection } from './schema';
 
@@ -18,11 +19,17 @@ export interface PackageFilter {
   carrier?: string | null;
   locationId?: string | null;
   limit?: number;
+  /** The Held tab: held packages, the oldest hold first (a facility holds few at a time). */
+  oldestHoldFirst?: boolean;
 }
 
 /** The list screen: newest first; optional status; the search box as package-search.ts describes. */
 export async function listPackages(db: PtpDb, filter: PackageFilter = {}): Promise<LocalPackage[]> {
   const limit = filter.limit ?? 200;
+  if (filter.oldestHoldFirst && filter.status === 'held') {
+    const held = await listPackages(db, { ...filter, oldestHoldFirst: false, limit: 1_000_000 });
+    return oldestHoldFirst(held).slice(0, limit);
+  }
   const terms = searchTerms(filter.search ?? '');
   const status = filter.status ?? null;
   const carrier = filter.carrier ?? null;
@@ -173,6 +180,9 @@ export interface PackageDetail {
   attachments: AttachmentView[];
   location: LocationRow | null;
   recipient: LocalRecipient | null;
+  /** The recipient's department and usual location (names shown beside the recipient). */
+  department: DepartmentRow | null;
+  recipientLocation: LocationRow | null;
 }
 
 export async function packageDetail(db: PtpDb, id: string): Promise<PackageDetail | null> {
@@ -185,6 +195,10 @@ export async function packageDetail(db: PtpDb, id: string): Promise<PackageDetai
     p.recipientId ? db.recipients.get(p.recipientId) : undefined,
   ]);
   const blobs = await db.blobs.bulkGet(attachments.map((a) => a.hash));
+  const [department, recipientLocation] = await Promise.all([
+    recipient?.departmentId ? db.departments.get(recipient.departmentId) : undefined,
+    recipient?.defaultLocationId ? db.locations.get(recipient.defaultLocationId) : undefined,
+  ]);
   return {
     package: p,
     events: events.filter(live).sort((a, b) => a.at.localeCompare(b.at) || a.version - b.version),
@@ -195,6 +209,8 @@ export async function packageDetail(db: PtpDb, id: string): Promise<PackageDetai
     }),
     location: location ?? null,
     recipient: recipient ?? null,
+    department: department ?? null,
+    recipientLocation: recipientLocation ?? null,
   };
 }
 
@@ -211,6 +227,35 @@ export async function listLocations(db: PtpDb): Promise<LocationRow[]> {
 /** Rejected mutations not yet dismissed, newest first (the "Needs attention" list). */
 export async function openRejections(db: PtpDb): Promise<Rejection[]> {
   return (await db.rejections.filter((r) => !r.dismissedAt).toArray()).sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/** A refused change with what the device knows of the package now (the other version). */
+export interface RejectionView extends Rejection {
+  package: LocalPackage | null;
+  /** Who put the package on hold (its newest `held` event), when it is held. */
+  heldById: string | null;
+  /** A signature or photo of the change is still on this device, waiting to upload. */
+  proofUploading: boolean;
+}
+
+/** Needs attention: each open rejection with the package as it is now and its proof's upload state. */
+export async function openRejectionViews(db: PtpDb): Promise<RejectionView[]> {
+  const rows = await openRejections(db);
+  return Promise.all(
+    rows.map(async (r) => {
+      const a = (r.args ?? {}) as Record<string, unknown>;
+      const packageId = r.name.startsWith('package.') && typeof a.id === 'string' ? a.id : null;
+      const p = packageId ? ((await db.packages.get(packageId)) ?? null) : null;
+      let heldById: string | null = null;
+      if (p?.status === 'held') {
+        const held = (await db.packageEvents.where('packageId').equals(p.id).toArray()).filter((e) => e.type === 'held');
+        heldById = held.sort((x, y) => y.at.localeCompare(x.at))[0]?.actorId ?? null;
+      }
+      const hashes = [a.signatureHash, a.photoHash].filter((h): h is string => typeof h === 'string');
+      const blobs = hashes.length ? await db.blobs.bulkGet(hashes) : [];
+      return { ...r, package: p, heldById, proofUploading: blobs.some((b) => !!b && b.state !== 'uploaded') };
+    }),
+  );
 }
 
 export interface SyncCounts {
@@ -250,3 +295,5 @@ export const watchRecipients = (db: PtpDb, q: string, limit?: number) => liveQue
 export const watchLocations = (db: PtpDb) => liveQuery(() => listLocations(db));
 export const watchRejections = (db: PtpDb) => liveQuery(() => openRejections(db));
 export const watchSyncCounts = (db: PtpDb): Observable<SyncCounts> => liveQuery(() => syncCounts(db));
+export const watchMemberNames = (db: PtpDb) => liveQuery(() => getMemberNames(db));
+export const watchRejectionViews = (db: PtpDb) => liveQuery(() => openRejectionViews(db));

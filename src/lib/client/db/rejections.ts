@@ -12,6 +12,16 @@ export function recordRejections(db: PtpDb, rejections: Rejection[]): Promise<vo
   });
 }
 
-export async function dismissRejection(db: PtpDb, clientId: string, id: number, at = new Date()) {
-  await db.rejections.update([clientId, id], { dismissedAt: at.toISOString() });
+/**
+ * Takes an entry off the list. Never touches the photos or the signature the change carried: their
+ * upload goes on, so a refused hand-off's proof still reaches the server.
+ */
+export async function dismissRejection(
+  db: PtpDb,
+  clientId: string,
+  id: number,
+  at = new Date(),
+  resolution: NonNullable<Rejection['resolution']> = 'dismissed',
+) {
+  await db.rejections.update([clientId, id], { dismissedAt: at.toISOString(), resolution });
 }

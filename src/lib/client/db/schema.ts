@@ -127,6 +127,11 @@ export interface Rejection {
   at: string;
   /** Set when a person dismissed it; kept so a re-sent result cannot bring it back. */
   dismissedAt?: string;
+  /**
+   * What the person chose: `kept` (a refused hand-off kept as evidence for an admin), `reopened`
+   * (an admin reopened the package and recorded this change again), or `dismissed`.
+   */
+  resolution?: 'kept' | 'reopened' | 'dismissed';
 }
 
 export const dbName = (facilityId: string) => `ptp-${facilityId}`;
