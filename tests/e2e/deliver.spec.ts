@@ -337,6 +337,11 @@ test('a recipient’s pickup code, typed offline, opens all their waiting packag
     pickupCodeFor(key, { facilityId: facility.id, recipientId: i < 2 ? adaId : bobId, recipientName: '', packageId: ids[i]! });
   const d = new DeliverScreen(page);
   await d.openFor('Ada', 2);
+  // The package's page shows the code (and its QR) the recipient gets; it is the one the domain makes.
+  await page.goto(`/packages/${ids[1]}`);
+  const shown = page.getByRole('figure').filter({ hasText: 'Pickup code' });
+  await expect(shown.getByRole('img', { name: 'QR code of the pickup code' })).toBeVisible();
+  await expect(shown.locator('.code')).toHaveText(code(1));
   await page.goto('/deliver');
   await page.context().setOffline(true);
 

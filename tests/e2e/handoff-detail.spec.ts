@@ -3,8 +3,6 @@
 // within the minute, an admin's edit in the timeline by name, the photo lightbox, and a conflict
 // between two offline devices told in words on Needs attention.
 import type { Browser, Page } from '@playwright/test';
-import sharp from 'sharp';
-import { createHash } from 'node:crypto';
 import { desktopOnly, expect, jpeg, test, trackingNo, watchErrors } from './fixtures.ts';
 import { AppPage, newAccount, type Account } from './pages/app.ts';
 import { PackagesPage, serverState } from './pages/packages.ts';
@@ -211,55 +209,34 @@ test('the lightbox opens on a tapped photo and zooms', async ({ page }, testInfo
 });
 
 /**
- * Queues a signed hand-off in this device's outbox as the deliver screen does (the mutation and its
- * signature PNG, with the next mutation id of this device's client), for the engine to push.
+ * Hands the package over on the Deliver screen with a mouse signature, offline, and returns the
+ * signature's hash as the device queued it (the screen is the app's only way to deliver).
  */
-async function queueDelivery(page: Page, facilityId: string, userId: string, args: { id: string; deliveredTo: string }) {
-  const png = await sharp({ create: { width: 60, height: 24, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
-    .composite([
-      { input: Buffer.from('<svg width="60" height="24"><path d="M2 20 L20 4 L40 20 L58 4" stroke="black" fill="none"/></svg>') },
-    ])
-    .png()
-    .toBuffer();
-  const hash = createHash('sha256').update(png).digest('hex');
-  await page.evaluate(
-    async ({ facilityId, userId, args, bytes, hash }) => {
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const r = indexedDB.open(`ptp-${facilityId}`);
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      const tx = db.transaction(['outbox', 'blobs', 'meta'], 'readwrite');
-      const req = <T>(r: IDBRequest<T>) =>
-        new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))));
-      const client = (await req(tx.objectStore('meta').get(`client:${userId}`))) as { value: { lastMutationId: number } };
-      const ids = (await req(tx.objectStore('outbox').getAllKeys())) as number[];
-      const id = Math.max(client.value.lastMutationId, ...ids) + 1;
-      const data = new Blob([new Uint8Array(bytes)], { type: 'image/png' });
-      const now = new Date().toISOString();
-      tx.objectStore('blobs').put({
-        hash,
-        data,
-        contentType: 'image/png',
-        kind: 'signature',
-        size: data.size,
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: 0,
-        createdAt: now,
-      });
-      tx.objectStore('outbox').put({
-        id,
-        name: 'package.deliver.v2',
-        args: { ...args, signatureHash: hash, photoHash: null, proxyReason: null, at: now },
-        clientTime: now,
-      });
-      await new Promise((ok, fail) => ((tx.oncomplete = ok), (tx.onerror = () => fail(tx.error))));
-      db.close();
-    },
-    { facilityId, userId, args, bytes: [...png], hash },
-  );
-  return hash;
+async function deliverOnScreen(page: Page, id: string): Promise<string> {
+  await page.goto(`/deliver?package=${id}`);
+  await page.getByRole('button', { name: /^Hand over 1 package/ }).click();
+  const pad = (await page.getByLabel(/Signature pad/).boundingBox())!;
+  await page.mouse.move(pad.x + pad.width * 0.1, pad.y + pad.height * 0.6);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(pad.x + pad.width * (0.1 + 0.065 * i), pad.y + pad.height * (i % 2 ? 0.3 : 0.65));
+  await page.mouse.up();
+  await page.getByRole('button', { name: /^Confirm hand-over/ }).click();
+  await expect(page.getByRole('heading', { name: 'Handed over' })).toBeVisible();
+  return page.evaluate(async () => {
+    const facility = (await indexedDB.databases()).find((d) => d.name?.startsWith('ptp-'))!.name!;
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const r = indexedDB.open(facility);
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const all = await new Promise<{ name: string; args: { signatureHash: string } }[]>((ok, fail) => {
+      const r = db.transaction('outbox').objectStore('outbox').getAll();
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    db.close();
+    return all.find((m) => m.name === 'package.deliver.v2')!.args.signatureHash;
+  });
 }
 
 test('two devices offline: one delivers, the other returns; one state wins and the other reads the conflict in words', async ({
@@ -278,7 +255,6 @@ test('two devices offline: one delivers, the other returns; one state wins and t
     await expect(b.row(tracking)).toBeVisible({ timeout: 15_000 });
     const server = await serverState(page.request);
     const pkg = server.packages.find((p) => p.trackingNumber === tracking)!;
-    const me = (await (await page.request.get('/api/me')).json()) as { user: { id: string } };
     await a.openPackage(tracking);
     await b.openPackage(tracking);
 
@@ -286,7 +262,9 @@ test('two devices offline: one delivers, the other returns; one state wins and t
     await mate.context.setOffline(true);
     // B returns it to the sender; A hands it over with a signature.
     await b.returnPackage('Refused by recipient');
-    const signature = await queueDelivery(page, server.facilityId, me.user.id, { id: pkg.id, deliveredTo: 'Riley Conflict' });
+    const signature = await deliverOnScreen(page, pkg.id);
+    await page.goto(`/packages/${pkg.id}`);
+    await expect(a.detailStatus).toHaveText('Delivered');
     await expect(a.syncStatus).toHaveAttribute('data-state', 'offline');
 
     // B's return reaches the server first; then A's delivery is refused.
