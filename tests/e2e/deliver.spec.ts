@@ -195,6 +195,19 @@ test('offline, a courier hands a recipient’s three packages over at once with 
     const stored = await fetchBlob(page.request, signature!);
     expect(stored).toMatchObject({ status: 200, contentType: 'image/png' });
     expect((await fetchBlob(page.request, photos[0]!)).contentType).toBe('image/jpeg');
+
+    // The package's page shows both from the server (presigned, short-lived URLs), and the delivery
+    // photo opens in the lightbox and zooms.
+    const pk = new PackagesPage(page);
+    await page.goto(`/packages/${adaIds[0]}`);
+    await expect(page.getByTestId('attachment').filter({ hasText: 'Delivery photo' })).toContainText('stored');
+    await pk.expectImageLoaded(pk.photo('Signature'));
+    await pk.expectImageLoaded(pk.photo('Delivery photo'));
+    await page.getByRole('button', { name: 'Open Delivery photo' }).tap();
+    const box = page.locator('.pswp');
+    await expect(box.locator('.pswp__img').first()).toBeVisible();
+    await box.locator('.pswp__button--zoom').tap();
+    await expect(box).toHaveClass(/pswp--zoomed-in/);
     await context.close();
   } finally {
     await done();
