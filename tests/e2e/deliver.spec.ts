@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromiumLaunchOptions } from '../chromium.ts';
-import { newPickupKey, pickupCodeFor } from '../../src/lib/domain/pickup-code.ts';
+import { newPickupKey, pickupCodeFor, pickupQrPayload } from '../../src/lib/domain/pickup-code.ts';
+import { wedgeScan } from './wedge-scanner.ts';
 import { expect, test, trackingNo, watchErrors } from './fixtures.ts';
 import { labelImage, writeY4m, type LabelBarcode } from './label-video.ts';
 import { AppPage, newAccount } from './pages/app.ts';
@@ -367,6 +368,13 @@ test('a recipient’s pickup code, typed offline, opens all their waiting packag
   await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
   await expect(page.getByText('Code checked')).toBeVisible();
   await expect(d.packages.getByRole('checkbox', { checked: true })).toHaveCount(2);
+
+  // A desk's keyboard-wedge scanner reading the QR's payload does the same.
+  await page.goto('/deliver');
+  await expect(page.getByLabel('Pickup code')).toBeVisible();
+  await wedgeScan(page, pickupQrPayload(code(0)));
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+  await expect(page.getByText('Code checked')).toBeVisible();
 
   // A code made with another facility's key is refused, as is a guess.
   await page.goto('/deliver');
