@@ -14,7 +14,7 @@ import { wedgeScan } from './wedge-scanner.ts';
 import { expect, test, trackingNo, watchErrors } from './fixtures.ts';
 import { labelImage, writeY4m, type LabelBarcode } from './label-video.ts';
 import { AppPage, newAccount } from './pages/app.ts';
-import { seedRecipients } from './pages/intake.ts';
+import { pushFromAnotherDevice, seedRecipients } from './pages/intake.ts';
 import { PackagesPage, controlledByServiceWorker, fetchBlob, serverState, type ServerState } from './pages/packages.ts';
 
 const phoneOnly = (info: TestInfo) => test.skip(info.project.name !== 'phone', 'the Deliver screen is a courier’s phone');
@@ -49,25 +49,14 @@ async function seedPackages(
   request: APIRequestContext,
   packages: { recipientId: string; recipientName: string; trackingNumber: string }[],
 ) {
-  const facilityId = (await (await request.get('/api/me')).json()).activeFacilityId as string;
   const ids: string[] = packages.map(() => randomUUID());
-  const clientTime = new Date().toISOString();
-  const res = await request.post('/api/sync/push', {
-    data: {
-      protocolVersion: 1,
-      schemaVersion: 1,
-      facilityId,
-      clientId: randomUUID(),
-      mutations: packages.map((p, i) => ({
-        id: i + 1,
-        name: 'package.receive.v2',
-        args: { id: ids[i], carrier: 'other', receivedAt: new Date(Date.now() - (i + 1) * 3_600_000).toISOString(), ...p },
-        clientTime,
-      })),
-    },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  expect(((await res.json()).results as { status: string }[]).every((r) => r.status === 'applied')).toBe(true);
+  await pushFromAnotherDevice(
+    request,
+    packages.map((p, i) => ({
+      name: 'package.receive.v2',
+      args: { id: ids[i], carrier: 'other', receivedAt: new Date(Date.now() - (i + 1) * 3_600_000).toISOString(), ...p },
+    })),
+  );
   return ids;
 }
 
@@ -393,22 +382,7 @@ test('a recipient’s pickup code, typed offline, opens all their waiting packag
 
 /** Hands a package over as another device would (package.deliver.v2 with a signature hash). */
 async function seedDelivery(request: APIRequestContext, id: string, deliveredTo: string) {
-  const facilityId = (await (await request.get('/api/me')).json()).activeFacilityId as string;
-  const res = await request.post('/api/sync/push', {
-    data: {
-      protocolVersion: 1,
-      schemaVersion: 1,
-      facilityId,
-      clientId: randomUUID(),
-      mutations: [
-        {
-          id: 1,
-          name: 'package.deliver.v2',
-          args: { id, deliveredTo, signatureHash: 'd'.repeat(64), at: new Date().toISOString() },
-          clientTime: new Date().toISOString(),
-        },
-      ],
-    },
-  });
-  expect(((await res.json()).results as { status: string }[])[0]?.status).toBe('applied');
+  await pushFromAnotherDevice(request, [
+    { name: 'package.deliver.v2', args: { id, deliveredTo, signatureHash: 'd'.repeat(64), at: new Date().toISOString() } },
+  ]);
 }

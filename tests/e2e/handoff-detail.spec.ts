@@ -2,33 +2,10 @@
 // bottom navigation on a phone, hold with a reason, the Held tab, return with a confirmation, undo
 // within the minute, an admin's edit in the timeline by name, the photo lightbox, and a conflict
 // between two offline devices told in words on Needs attention.
-import type { Browser, Page } from '@playwright/test';
-import { desktopOnly, expect, jpeg, test, trackingNo, watchErrors } from './fixtures.ts';
-import { AppPage, newAccount, type Account } from './pages/app.ts';
+import type { Page } from '@playwright/test';
+import { desktopOnly, expect, jpeg, test, trackingNo } from './fixtures.ts';
 import { PackagesPage, serverState } from './pages/packages.ts';
-
-async function signUp(page: Page, prefix: string): Promise<{ app: AppPage; pk: PackagesPage; account: Account }> {
-  const app = new AppPage(page);
-  const account = newAccount(prefix);
-  await app.signUp(account);
-  return { app, pk: new PackagesPage(page), account };
-}
-
-/** A second person of the admin's facility, signed in in their own browser context. */
-async function inviteTeammate(browser: Browser, admin: AppPage, role: string) {
-  const mate = newAccount('mate');
-  const link = await admin.invite(mate.email, role);
-  const context = await browser.newContext();
-  watchErrors(context);
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.getByLabel('Name', { exact: true }).fill(mate.name);
-  await page.getByLabel('Password').fill(mate.password);
-  await page.getByLabel('I confirm I am 18 or older').check();
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
-  await expect(new AppPage(page).activeFacilityName).toBeVisible();
-  return { context, page, pk: new PackagesPage(page), account: mate };
-}
+import { inviteTeammate, signUpAdmin } from './pages/people.ts';
 
 async function receiveOne(pk: PackagesPage, recipient: string, prefix: string, photo?: Buffer) {
   await pk.open();
@@ -56,7 +33,7 @@ const noHorizontalScroll = (page: Page) =>
 
 test('phone: a compact header and a bottom bar reach every destination, nothing off-screen', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'the phone layout');
-  const { app } = await signUp(page, 'layout');
+  const { app } = await signUpAdmin(page, 'layout');
   const header = page.locator('header.top');
   expect((await header.boundingBox())!.height).toBeLessThanOrEqual(64);
   await expect(page.getByLabel('Facility', { exact: true })).toBeVisible();
@@ -122,7 +99,7 @@ test('tablet: hold needs a reason, the Held tab shows its age, return is confirm
   page,
 }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet', 'a desk flow on the tablet');
-  const { pk, account } = await signUp(page, 'hold');
+  const { pk, account } = await signUpAdmin(page, 'hold');
   const tracking = await receiveOne(pk, 'Hana Holdwell', 'HLD');
   await pk.openPackage(tracking);
   await pk.expectAllSynced();
@@ -188,7 +165,7 @@ test('tablet: hold needs a reason, the Held tab shows its age, return is confirm
 
 test('the lightbox opens on a tapped photo and zooms', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'pinch and tap on the phone');
-  const { pk } = await signUp(page, 'lightbox');
+  const { pk } = await signUpAdmin(page, 'lightbox');
   const tracking = await receiveOne(pk, 'Lux Photo', 'PSW', await jpeg(11));
   await pk.expectAllSynced();
   await pk.row(tracking).tap();
@@ -245,7 +222,7 @@ test('two devices offline: one delivers, the other returns; one state wins and t
   browser,
 }, testInfo) => {
   desktopOnly(testInfo.project.name);
-  const { app, pk: a } = await signUp(page, 'conflict');
+  const { app, pk: a } = await signUpAdmin(page, 'conflict');
   const mate = await inviteTeammate(browser, app, 'operator');
   try {
     const b = mate.pk;

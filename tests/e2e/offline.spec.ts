@@ -2,37 +2,13 @@
 // works a whole session with no network (app shell from the service worker, session from the
 // device, photos queued), two devices converge. Conflicts between devices and the package detail's
 // actions: handoff-detail.spec.ts. The server's state is read over the sync protocol (a pull).
-import type { Browser, Page } from '@playwright/test';
-import { desktopOnly, expect, jpeg, test, trackingNo, watchErrors } from './fixtures.ts';
-import { AppPage, newAccount, type Account } from './pages/app.ts';
+import { desktopOnly, expect, jpeg, test, trackingNo } from './fixtures.ts';
 import { controlledByServiceWorker, fetchBlob, PackagesPage, serverState } from './pages/packages.ts';
-
-async function signUp(page: Page, prefix: string): Promise<{ app: AppPage; pk: PackagesPage; account: Account }> {
-  const app = new AppPage(page);
-  const account = newAccount(prefix);
-  await app.signUp(account);
-  return { app, pk: new PackagesPage(page), account };
-}
-
-/** A second person of the admin's facility, signed in in their own browser context. */
-async function inviteTeammate(browser: Browser, admin: AppPage, role: string) {
-  const mate = newAccount('mate');
-  const link = await admin.invite(mate.email, role);
-  const context = await browser.newContext();
-  watchErrors(context);
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.getByLabel('Name', { exact: true }).fill(mate.name);
-  await page.getByLabel('Password').fill(mate.password);
-  await page.getByLabel('I confirm I am 18 or older').check();
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
-  await expect(new AppPage(page).activeFacilityName).toBeVisible();
-  return { context, page, pk: new PackagesPage(page) };
-}
+import { inviteTeammate, signUpAdmin } from './pages/people.ts';
 
 test('(12) a package saved offline in a tab that was then closed syncs from the next tab, once', async ({ page, context }, testInfo) => {
   desktopOnly(testInfo.project.name);
-  const { pk } = await signUp(page, 'closed-tab');
+  const { pk } = await signUpAdmin(page, 'closed-tab');
   await controlledByServiceWorker(page);
   await pk.open();
   await pk.openReceive();
@@ -64,7 +40,7 @@ test('(12) a package saved offline in a tab that was then closed syncs from the 
 test('a whole offline session: 20 packages with photos survive reloads and all reach the server', async ({ page, context }, testInfo) => {
   desktopOnly(testInfo.project.name);
   test.setTimeout(120_000);
-  const { pk } = await signUp(page, 'offline-session');
+  const { pk } = await signUpAdmin(page, 'offline-session');
   await controlledByServiceWorker(page);
 
   await context.setOffline(true);
@@ -131,7 +107,7 @@ test('a whole offline session: 20 packages with photos survive reloads and all r
 
 test('two devices of one facility converge while online', async ({ page, browser }, testInfo) => {
   desktopOnly(testInfo.project.name);
-  const { app, pk: a } = await signUp(page, 'converge');
+  const { app, pk: a } = await signUpAdmin(page, 'converge');
   const mate = await inviteTeammate(browser, app, 'operator');
   try {
     const b = mate.pk;

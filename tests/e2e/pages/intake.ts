@@ -12,10 +12,12 @@ export interface SeedRecipient {
   employeeId?: string;
 }
 
-/** Pushes `recipient.upsert` mutations from a throwaway client of the signed-in person; returns the ids. */
-export async function seedRecipients(request: APIRequestContext, people: SeedRecipient[]): Promise<string[]> {
+/**
+ * Pushes mutations from a throwaway client of the signed-in person, as their other device would,
+ * and expects every one applied.
+ */
+export async function pushFromAnotherDevice(request: APIRequestContext, mutations: { name: string; args: Record<string, unknown> }[]) {
   const facilityId = (await (await request.get('/api/me')).json()).activeFacilityId as string;
-  const ids = people.map(() => randomUUID());
   const clientTime = new Date().toISOString();
   const res = await request.post('/api/sync/push', {
     data: {
@@ -23,11 +25,20 @@ export async function seedRecipients(request: APIRequestContext, people: SeedRec
       schemaVersion: 1,
       facilityId,
       clientId: randomUUID(),
-      mutations: people.map((p, i) => ({ id: i + 1, name: 'recipient.upsert', args: { id: ids[i], ...p }, clientTime })),
+      mutations: mutations.map((m, i) => ({ id: i + 1, ...m, clientTime })),
     },
   });
   expect(res.status(), await res.text()).toBe(200);
-  expect(((await res.json()).results as { status: string }[]).every((r) => r.status === 'applied')).toBe(true);
+  expect((await res.json()).results as { status: string }[]).toEqual(mutations.map(() => expect.objectContaining({ status: 'applied' })));
+}
+
+/** Pushes `recipient.upsert` mutations from a throwaway client of the signed-in person; returns the ids. */
+export async function seedRecipients(request: APIRequestContext, people: SeedRecipient[]): Promise<string[]> {
+  const ids = people.map(() => randomUUID());
+  await pushFromAnotherDevice(
+    request,
+    people.map((p, i) => ({ name: 'recipient.upsert', args: { id: ids[i], ...p } })),
+  );
   return ids;
 }
 
