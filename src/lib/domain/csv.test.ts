@@ -48,13 +48,16 @@ describe('csvCell', () => {
 
   it('any text reads back through papaparse with only the neutralising prefix added', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (rows) => {
-        // Papa reads a lone empty cell as a blank line; a marker column keeps every record.
-        const text = rows.map((r) => csvRow(['x', ...r])).join('\r\n');
-        const back = parse(text);
-        expect(back.errors).toEqual([]);
-        expect(back.data).toEqual(rows.map((r) => ['x', ...r.map(csvReadBack)]));
-      }),
+      fc.property(
+        fc.array(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }),
+        (rows) => {
+          // Papa reads a lone empty cell as a blank line; a marker column keeps every record.
+          const text = rows.map((r) => csvRow(['x', ...r])).join('\r\n');
+          const back = parse(text);
+          expect(back.errors).toEqual([]);
+          expect(back.data).toEqual(rows.map((r) => ['x', ...r.map(csvReadBack)]));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
