@@ -80,3 +80,23 @@ export const activityQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['to'] });
 export type ActivityQuery = z.infer<typeof activityQuery>;
+
+/** One entry of the log as the route answers it (the page reads the same shape). */
+export const activityItem = z.object({
+  id: z.string(),
+  at: z.string().describe('When it happened, by the device’s clock'),
+  recordedAt: z.string().describe('When the server recorded it'),
+  type: z.string(),
+  packageId: z.string(),
+  trackingNumber: z.string().nullable().describe('Null once the package is purged'),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable().describe('Null for a former member'),
+  clientId: z.string().nullable().describe('The device that recorded it'),
+  data: z.unknown(),
+});
+export const activityPage = z.object({ items: z.array(activityItem), nextCursor: z.string().nullable() });
+export type ActivityItem = z.infer<typeof activityItem>;
+export type ActivityPage = z.infer<typeof activityPage>;
+
+/** What the log says an entry was: "Received", "Returned to sender", or the type in words. */
+export const activityTypeWords = (type: string) => ACTIVITY_TYPE_LABELS[type as ActivityType] ?? type.replace(/_/g, ' ');

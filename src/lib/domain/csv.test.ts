@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { CSV_BOM, csvCell, csvLine, csvReadBack, csvRow } from './csv';
+import { CSV_BOM, csvCell, csvLine, csvReadBack, csvRecordCounter, csvRow } from './csv';
 import { toCsv } from './directory-csv';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -75,5 +75,26 @@ describe('csvCell', () => {
   it('the directory export neutralises a formula with a line break (papaparse alone let it through)', () => {
     const csv = toCsv([{ type: 'recipient', name: 'Ada', notes: '=1+1\nsecond line' }], 'recipient');
     expect(csv).toContain(`"'=1+1\nsecond line"`);
+  });
+
+  it('counts records arriving in chunks, whatever line breaks and quotes the cells hold', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 4 }), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (rows, cuts) => {
+          const bytes = new TextEncoder().encode(rows.map(csvLine).join(''));
+          const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y);
+          const counter = csvRecordCounter();
+          let from = 0;
+          for (const to of [...at, bytes.length]) {
+            counter.push(bytes.subarray(from, to));
+            from = to;
+          }
+          expect(counter.records).toBe(rows.length);
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -39,3 +39,26 @@ export const csvLine = (values: readonly CsvValue[]) => csvRow(values) + CSV_NEW
 
 /** The text a reader gets back from a cell: what was written, with the neutralising `'` if any. */
 export const csvReadBack = (text: string) => (looksLikeFormula(text) ? `'${text}` : text);
+
+/**
+ * Counts the records of a CSV arriving as UTF-8 chunks: a line feed ends a record unless it is
+ * inside quotes (a doubled quote toggles twice, so it changes nothing). Quotes and line feeds are
+ * single bytes in UTF-8, never part of another character.
+ */
+export function csvRecordCounter() {
+  let quoted = false;
+  let records = 0;
+  return {
+    push(bytes: Uint8Array): number {
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i];
+        if (b === 0x22) quoted = !quoted;
+        else if (b === 0x0a && !quoted) records++;
+      }
+      return records;
+    },
+    get records() {
+      return records;
+    },
+  };
+}

@@ -1,23 +1,9 @@
 // GET /api/activity: who did what to which package, when and on which device, for admins.
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
-import { activityQuery } from '../../../src/lib/domain/activity.ts';
+import { activityPage, activityQuery } from '../../../src/lib/domain/activity.ts';
 import { actorOf } from '../http/actor.ts';
 import { readActivity } from '../services/list-activity.ts';
 import { errors, json, router } from './openapi.ts';
-
-export const activityItem = z.object({
-  id: z.string(),
-  at: z.string().describe('When it happened, by the device’s clock'),
-  recordedAt: z.string().describe('When the server recorded it'),
-  type: z.string(),
-  packageId: z.string(),
-  trackingNumber: z.string().nullable().describe('Null once the package is purged'),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable().describe('Null for a former member'),
-  clientId: z.string().nullable().describe('The device that recorded it'),
-  data: z.unknown(),
-});
 
 const activityRoute = createRoute({
   method: 'get',
@@ -28,7 +14,7 @@ const activityRoute = createRoute({
     '`nextCursor` fetches the next page. Admins only.',
   request: { query: activityQuery },
   responses: {
-    200: json(z.object({ items: z.array(activityItem), nextCursor: z.string().nullable() }), 'One page of the log'),
+    200: json(activityPage, 'One page of the log'),
     ...errors(400, 401, 403, 404, 409),
   },
 });
