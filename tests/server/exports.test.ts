@@ -143,18 +143,25 @@ describe('GET /api/exports/packages.csv', () => {
     expect(head.headers.get('x-total-rows')).toBe('3');
   });
 
+  it('either end may be left open', async () => {
+    const all = await csv(A.client, '');
+    expect(all.status).toBe(200);
+    expect(rows(all.text).map((r) => r.trackingNumber)).toEqual(['EXPLATE0001', 'EXPEARLY0002', 'EXPLAST0003']);
+    expect(all.headers.get('content-disposition')).toMatch(new RegExp(`filename="packages-${code}-start-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+    expect(rows((await csv(A.client, 'from=2026-11-10')).text).map((r) => r.trackingNumber)).toEqual(['EXPEARLY0002', 'EXPLAST0003']);
+    expect(rows((await csv(A.client, 'to=2026-11-09')).text).map((r) => r.trackingNumber)).toEqual(['EXPLATE0001']);
+  });
+
   it('refuses junk ranges with 400', async () => {
     for (const q of [
-      '',
-      'from=2026-11-10',
-      'to=2026-11-10',
       'from=2026-11-12&to=2026-11-10',
       'from=2026-02-30&to=2026-03-01',
       'from=10/11/2026&to=2026-11-12',
       'from=2026-11-10T00:00:00Z&to=2026-11-12',
       'from=1900-01-01&to=2099-12-31',
       'from=2026-11-10&to=2026-11-12&hashes=yes',
-      'from[]=x&to=2026-11-12',
+      'from=&to=2026-11-12',
+      'to=tomorrow',
     ]) {
       const res = await csv(A.client, q);
       expect(res.status, q).toBe(400);

@@ -3,6 +3,7 @@
 // total the server announces in X-Total-Rows. The file is then saved under the server's name.
 import { csvRecordCounter } from '$lib/domain/csv';
 import { exportFileName, type ExportRange } from '$lib/domain/package-export';
+import { localDate } from '$lib/domain/zoned-time';
 import { ApiError, toApiError } from './api';
 
 export interface ExportProgress {
@@ -25,7 +26,10 @@ export async function downloadPackageExport(
   range: ExportRange,
   opts: { hashes?: boolean; facilityCode?: string; signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {},
 ): Promise<DownloadedExport> {
-  const q = new URLSearchParams({ from: range.from, to: range.to, ...(opts.hashes ? { hashes: 'true' } : {}) });
+  const q = new URLSearchParams();
+  if (range.from) q.set('from', range.from);
+  if (range.to) q.set('to', range.to);
+  if (opts.hashes) q.set('hashes', 'true');
   let res: Response;
   try {
     res = await fetch(`/api/exports/packages.csv?${q}`, { credentials: 'same-origin', signal: opts.signal });
@@ -57,7 +61,9 @@ export async function downloadPackageExport(
   if (total != null && rows !== total) {
     throw new ApiError(0, 'export_interrupted', `The download ended after ${rows} of ${total} packages. Try again.`);
   }
-  const fileName = nameFrom(res.headers.get('content-disposition')) ?? exportFileName(opts.facilityCode ?? 'facility', range);
+  const fileName =
+    nameFrom(res.headers.get('content-disposition')) ??
+    exportFileName(opts.facilityCode ?? 'facility', range, localDate(new Date(), 'UTC'));
   return { blob: new Blob(chunks, { type: 'text/csv;charset=utf-8' }), fileName, rows };
 }
 

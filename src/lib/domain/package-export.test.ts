@@ -43,18 +43,21 @@ describe('the package export', () => {
   it('takes real dates in order, within ten years', () => {
     expect(exportRange.safeParse({ from: '2026-11-01', to: '2026-11-30' }).success).toBe(true);
     expect(exportRange.safeParse({ from: '2026-11-30', to: '2026-11-30' }).success).toBe(true);
+    expect(exportRange.safeParse({ from: '2026-11-01' }).success).toBe(true);
+    expect(exportRange.safeParse({}).success).toBe(true);
     for (const r of [
       { from: '2026-11-30', to: '2026-11-01' },
       { from: '2026-02-29', to: '2026-03-01' },
-      { from: '2026-11-01' },
       { from: '1990-01-01', to: '2026-01-01' },
     ])
       expect(exportRange.safeParse(r).success, JSON.stringify(r)).toBe(false);
   });
 
   it('names the file after the facility and the range', () => {
-    expect(exportFileName('MAIN-1', { from: '2026-11-01', to: '2026-11-30' })).toBe('packages-MAIN-1-2026-11-01-2026-11-30.csv');
-    expect(exportFileName('a"b/c', { from: '2026-11-01', to: '2026-11-30' })).toBe('packages-abc-2026-11-01-2026-11-30.csv');
+    const today = '2026-12-01';
+    expect(exportFileName('MAIN-1', { from: '2026-11-01', to: '2026-11-30' }, today)).toBe('packages-MAIN-1-2026-11-01-2026-11-30.csv');
+    expect(exportFileName('a"b/c', { from: '2026-11-01', to: '2026-11-30' }, today)).toBe('packages-abc-2026-11-01-2026-11-30.csv');
+    expect(exportFileName('MAIN-1', {}, today)).toBe('packages-MAIN-1-start-2026-12-01.csv');
   });
 
   it('writes one record per package that reads back with every field, local times and links', () => {

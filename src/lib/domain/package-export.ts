@@ -12,19 +12,25 @@ export const EXPORT_MAX_DAYS = 3660;
 const DAY_MS = 86_400_000;
 const daysBetween = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
 
-/** `from` and `to`: dates of receipt in the facility's time zone, both included. */
+/**
+ * `from` and `to`: dates of receipt in the facility's time zone, both included. Without `from` the
+ * export starts at the facility's first package; without `to` it runs to its latest.
+ */
 export const exportRange = z
-  .object({ from: calendarDate, to: calendarDate })
-  .refine((r) => r.from <= r.to, { message: '`from` must not be after `to`', path: ['to'] })
-  .refine((r) => daysBetween(r.from, r.to) < EXPORT_MAX_DAYS, {
+  .object({ from: calendarDate.optional(), to: calendarDate.optional() })
+  .refine((r) => !r.from || !r.to || r.from <= r.to, { message: '`from` must not be after `to`', path: ['to'] })
+  .refine((r) => !r.from || !r.to || daysBetween(r.from, r.to) < EXPORT_MAX_DAYS, {
     message: `A range may span at most ${EXPORT_MAX_DAYS} days`,
     path: ['to'],
   });
 export type ExportRange = z.infer<typeof exportRange>;
 
-/** The file's name: packages-<facility code>-<from>-<to>.csv. */
-export const exportFileName = (facilityCode: string, r: ExportRange) =>
-  `packages-${facilityCode.replace(/[^A-Za-z0-9_-]/g, '')}-${r.from}-${r.to}.csv`;
+/**
+ * The file's name: packages-<facility code>-<from>-<to>.csv, with `start` for an open start and
+ * the day of the export (`today`) for an open end.
+ */
+export const exportFileName = (facilityCode: string, r: ExportRange, today: string) =>
+  `packages-${facilityCode.replace(/[^A-Za-z0-9_-]/g, '')}-${r.from ?? 'start'}-${r.to ?? today}.csv`;
 
 /** One package as the export reads it from the database: dates are ISO UTC strings. */
 export interface ExportedPackage {

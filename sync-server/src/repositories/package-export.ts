@@ -30,13 +30,15 @@ const columns = (hashes: boolean) => `
       : ''
   }`;
 
-const FROM = `
+const from = (bounded: { start: boolean; end: boolean }) => `
   FROM packages p
   LEFT JOIN locations l ON l."facilityId" = p."facilityId" AND l.id = p."locationId"
   LEFT JOIN users ur ON ur.id = p."receivedById"
   LEFT JOIN users ud ON ud.id = p."deliveredById"
   LEFT JOIN users ut ON ut.id = p."returnedById"
-  WHERE p."facilityId" = $1::uuid AND p."receivedAt" >= $2::timestamp AND p."receivedAt" < $3::timestamp`;
+  WHERE p."facilityId" = $1::uuid${bounded.start ? ` AND p."receivedAt" >= $2::timestamp` : ''}${
+    bounded.end ? ` AND p."receivedAt" < $${bounded.start ? 3 : 2}::timestamp` : ''
+  }`;
 
 /** Timestamps are stored as UTC without a zone: the bound is written the same way. */
 const utc = (d: Date) => d.toISOString().replace('Z', '');
@@ -53,7 +55,7 @@ export interface PackageExportCursor {
 export async function openPackageExport(
   db: Pick<Database, 'pool'>,
   facilityId: string,
-  range: { start: Date; end: Date },
+  range: { start: Date | null; end: Date | null },
   opts: { hashes: boolean },
 ): Promise<PackageExportCursor> {
   const client: pg.PoolClient = await db.pool.connect();
@@ -72,7 +74,8 @@ export async function openPackageExport(
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SELECT set_config('app.facility_id', $1, true)`, [facilityId]);
-    const params = [facilityId, utc(range.start), utc(range.end)];
+    const params = [facilityId, ...[range.start, range.end].filter((d): d is Date => d !== null).map(utc)];
+    const FROM = from({ start: range.start !== null, end: range.end !== null });
     const count = await client.query<{ n: string }>(`SELECT count(*) AS n ${FROM}`, params);
     await client.query(
       `DECLARE package_export NO SCROLL CURSOR FOR SELECT ${columns(opts.hashes)} ${FROM} ORDER BY p."receivedAt", p.id`,

@@ -24,7 +24,7 @@ const exportRoute = createRoute({
   path: '/api/exports/packages.csv',
   tags: ['packages'],
   description:
-    'The packages received from `from` to `to` (dates in the facility’s time zone, both included) with every field, their events and photo links, ' +
+    'The packages received from `from` to `to` (dates in the facility’s time zone, both included; either may be left out for an open end) with every field, their events and photo links, ' +
     'as CSV (UTF-8 with a BOM, CRLF, formulas neutralised), streamed. `X-Total-Rows` gives the number of packages. Every member may export, also in read-only mode.',
   request: { query },
   responses: {
