@@ -10,10 +10,12 @@ import { sameOriginOnly } from './http/origin.ts';
 import { pushFloodGuard } from './http/rate-limit.ts';
 import { sentryDsnMeta } from './http/sentry-meta.ts';
 import { loadSession } from './http/session.ts';
+import { activityRoutes } from './routes/activity.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { custodyRoutes } from './routes/custody.ts';
 import { directoryRoutes } from './routes/directory.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
@@ -72,7 +74,9 @@ export function createApp(deps: Deps) {
     .route('/', syncRoutes)
     .route('/', blobRoutes)
     .route('/', directoryRoutes)
-    .route('/', custodyRoutes);
+    .route('/', custodyRoutes)
+    .route('/', exportRoutes)
+    .route('/', activityRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -416,6 +416,27 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     want(await b.get(`/api/packages/${a.packageId.toUpperCase()}/custody`), [404], 'not_found'),
     want(await b.get('/api/packages/not-a-package/custody'), [400], 'invalid_input'),
   ],
+  'GET /api/exports/packages.csv': async (b) => {
+    // B's export of the days A received in holds only B's own packages; no parameter names a facility.
+    const today = new Date().toISOString().slice(0, 10);
+    const range = `from=${new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)}&to=${today}`;
+    const res = want(await b.get(`/api/exports/packages.csv?${range}`), [200]);
+    expect(res.text).toMatch(/^id,trackingNumber,/);
+    expect(res.headers.get('content-disposition')).not.toContain(a.code);
+    const named = want(await b.get(`/api/exports/packages.csv?${range}&facilityId=${a.facilityId}`), [200]);
+    const head = want(await b.request('HEAD', `/api/exports/packages.csv?${range}`), [200]);
+    expect(head.headers.get('x-total-rows')).toBe(res.headers.get('x-total-rows'));
+    return [res, named, { ...head, text: `${head.headers.get('content-disposition')} ${head.headers.get('x-total-rows')}` }];
+  },
+  'GET /api/activity': async (b) => {
+    const res = want(await b.get('/api/activity'), [200]);
+    expect(res.json.items.every((i: { actorId: string | null }) => i.actorId !== A.userId)).toBe(true);
+    // Naming A's people or A's facility finds nothing of A.
+    const byA = want(await b.get(`/api/activity?actorId=${A.userId}`), [200]);
+    expect(byA.json).toEqual({ items: [], nextCursor: null });
+    const named = want(await b.get(`/api/activity?facilityId=${a.facilityId}`), [200]);
+    return [res, byA, named];
+  },
   'GET /api/blobs/local/:facilityId/:file': async (b) => {
     // A forged signature, and B's own valid signature moved onto A's object, both fail.
     const forged = want(

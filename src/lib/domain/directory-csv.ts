@@ -4,6 +4,7 @@
 // the header mapping, row validation and the import plan are here, shared by the browser's
 // preview and the server's import, so both say the same thing about the same file.
 import Papa from 'papaparse';
+import { CSV_BOM, csvLine } from './csv';
 import { ROLES, type Role } from './permissions';
 import { DIRECTORY_LIMITS, type MutationArgs } from './sync/mutations';
 import type { DepartmentRow, LocationRow, RecipientRow } from './sync/rows';
@@ -567,14 +568,7 @@ export type CsvRecord = Partial<Record<Field, string | null>>;
 /** CSV text with a BOM (Excel then reads it as UTF-8) and CRLF line ends. */
 export function toCsv(records: CsvRecord[], type?: EntryType): string {
   const cols = type ? COLUMNS[type] : ALL_COLUMNS;
-  return (
-    '\uFEFF' +
-    Papa.unparse(
-      { fields: cols.map(([, h]) => h), data: records.map((r) => cols.map(([f]) => r[f] ?? '')) },
-      { newline: '\r\n', escapeFormulae: true },
-    ) +
-    '\r\n'
-  );
+  return CSV_BOM + [cols.map(([, h]) => h), ...records.map((r) => cols.map(([f]) => r[f] ?? ''))].map(csvLine).join('');
 }
 
 const EXAMPLES: Record<EntryType, CsvRecord[]> = {
