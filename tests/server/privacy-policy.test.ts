@@ -4,7 +4,7 @@
 // blobs tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../sync-server/src/env.ts';
-import { TestClient, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
+import { TestClient, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 const PRODUCTION = { APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db.internal/ptp', PUBLIC_ORIGIN: 'https://mail.example.com' };
@@ -71,5 +71,54 @@ describe('§7 "Rate limiting on authentication endpoints"', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('§8 "Access the personal data we hold about you" and "Export your data (available via CSV export in the Service)"', () => {
+  it('hands the signed-in user their data as JSON and as CSV files', async () => {
+    const a = await signUp(t);
+    const res = await a.client.get('/api/me/export');
+    expect(res.status).toBe(200);
+    expect(res.json.profile).toMatchObject({ id: a.userId, name: a.body.name, email: a.body.email });
+    expect(res.json.memberships[0]).toMatchObject({ facilityId: a.facilityId, role: 'admin' });
+    const zip = await a.client.get('/api/me/export?format=csv');
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(zip.headers.get('content-disposition')).toMatch(/\.zip"$/);
+  });
+});
+
+describe('§8 "Request correction of inaccurate data"', () => {
+  it('lets the user correct their name and email themselves', async () => {
+    const a = await signUp(t);
+    const email = `fixed-${Date.now()}@example.test`;
+    const res = await a.client.request('PATCH', '/api/me', { name: 'Correct Name', email, currentPassword: a.body.password });
+    expect(res.status).toBe(200);
+    expect((await a.client.get('/api/me')).json.user).toMatchObject({ name: 'Correct Name', email });
+  });
+});
+
+describe('§8 "Opt out of non-essential communications"', () => {
+  it('stores the switch on the account and shows it in the export', async () => {
+    const a = await signUp(t);
+    expect((await a.client.request('PATCH', '/api/me', { emailOptOut: true })).json.emailOptOut).toBe(true);
+    expect((await a.client.get('/api/me/export')).json.profile.emailOptOut).toBe(true);
+  });
+});
+
+describe('§8 "Request deletion of your data"', () => {
+  it('deletes the account with the password: name, email and password are gone and every session ends', async () => {
+    const a = await signUp(t);
+    const other = await signUp(t);
+    const mate = await joinAs(t, other, 'operator');
+    const res = await mate.client.request('DELETE', '/api/me', { password: mate.password });
+    expect(res.status).toBe(204);
+    expect((await mate.client.get('/api/me')).status).toBe(401);
+    const row = await t.deps.db.prisma.user.findUnique({ where: { id: mate.userId } });
+    expect(JSON.stringify(row)).not.toContain(mate.email);
+    expect(row).toMatchObject({ name: 'Former member', passwordHash: '' });
+    // An owner is told to hand the organization over first, not silently refused.
+    const owner = await a.client.request('DELETE', '/api/me', { password: a.body.password });
+    expect([owner.status, owner.json.error]).toEqual([409, 'owner_must_transfer']);
   });
 });
