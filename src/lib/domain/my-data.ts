@@ -7,9 +7,13 @@ import { z } from 'zod';
 
 const iso = z.string();
 
+/** The profile a user sees and corrects (PATCH /api/me answers it). */
+export const myProfileSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean(), createdAt: iso });
+export type MyProfile = z.infer<typeof myProfileSchema>;
+
 export const myDataSchema = z.object({
   exportedAt: iso,
-  profile: z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean(), createdAt: iso }),
+  profile: myProfileSchema,
   organizationsOwned: z.array(z.object({ id: z.string(), name: z.string() })),
   memberships: z.array(
     z.object({ facilityId: z.string(), facilityName: z.string(), organizationName: z.string(), role: z.string(), since: iso }),

@@ -8,7 +8,7 @@ import {
   transferOrganizationInput,
   updateProfileInput,
 } from '../../../src/lib/domain/account.ts';
-import { myDataCsvFiles, myDataSchema } from '../../../src/lib/domain/my-data.ts';
+import { myDataCsvFiles, myDataSchema, myProfileSchema } from '../../../src/lib/domain/my-data.ts';
 import { ROLES } from '../../../src/lib/domain/permissions.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { clearSessionCookie, requireUser } from '../http/session.ts';
@@ -20,7 +20,7 @@ import { switchFacility } from '../services/switch-facility.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
 
 const meBody = z.object({
-  user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean() }),
   organizations: z.array(z.object({ id: z.string(), name: z.string(), isOwner: z.boolean() })),
   memberships: z.array(
     z.object({
@@ -63,8 +63,6 @@ const passwordRoute = createRoute({
   },
 });
 
-const profileBody = z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean(), createdAt: z.string() });
-
 const patchMeRoute = createRoute({
   method: 'patch',
   path: '/api/me',
@@ -74,7 +72,7 @@ const patchMeRoute = createRoute({
     '(400 password_required, 403 invalid_credentials) and must be free (409 email_taken).',
   middleware: [rateLimit((l) => l.auth, 'profile')] as const,
   request: jsonBody(updateProfileInput),
-  responses: { 200: json(profileBody, 'Your profile as stored now'), ...errors(400, 401, 403, 409, 429) },
+  responses: { 200: json(myProfileSchema, 'Your profile as stored now'), ...errors(400, 401, 403, 409, 429) },
 });
 
 const exportRoute = createRoute({
