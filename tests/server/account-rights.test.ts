@@ -50,7 +50,14 @@ describe('PATCH /api/me', () => {
 
   it('refuses junk with 400 and strangers with 401', async () => {
     const a = await signUp(t);
-    for (const body of [{}, { name: '' }, { email: 'not an email', currentPassword: 'x' }, { emailOptOut: 'yes' }, { name: 'x', role: 'admin' }, []]) {
+    for (const body of [
+      {},
+      { name: '' },
+      { email: 'not an email', currentPassword: 'x' },
+      { emailOptOut: 'yes' },
+      { name: 'x', role: 'admin' },
+      [],
+    ]) {
       const res = await patch(a.client, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error).toBe('invalid_input');
@@ -87,7 +94,12 @@ describe('GET /api/me/export', () => {
     expect(data.profile).toMatchObject({ id: a.userId, name: a.body.name, email: a.body.email, emailOptOut: false });
     expect(data.organizationsOwned).toEqual([{ id: a.me.organizations[0].id, name: a.body.organizationName }]);
     expect(data.memberships).toEqual([
-      expect.objectContaining({ facilityId: a.facilityId, facilityName: a.body.facilityName, organizationName: a.body.organizationName, role: 'admin' }),
+      expect.objectContaining({
+        facilityId: a.facilityId,
+        facilityName: a.body.facilityName,
+        organizationName: a.body.organizationName,
+        role: 'admin',
+      }),
     ]);
     expect(data.sessions).toHaveLength(2);
     expect(data.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);

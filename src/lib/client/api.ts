@@ -94,7 +94,8 @@ export interface InvitationInfo {
 }
 
 export const api = {
-  signup: (body: z.input<typeof signupInput>) => request<{ user: Omit<Me['user'], 'emailOptOut'>; facilityId: string }>('POST', '/api/auth/signup', body),
+  signup: (body: z.input<typeof signupInput>) =>
+    request<{ user: Omit<Me['user'], 'emailOptOut'>; facilityId: string }>('POST', '/api/auth/signup', body),
   login: (body: z.input<typeof loginInput>) => request<{ ok: true }>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
   logoutEverywhere: () => request<void>('POST', '/api/auth/logout-all'),

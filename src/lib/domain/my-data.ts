@@ -25,7 +25,13 @@ export const myDataSchema = z.object({
   ),
   /** What the user recorded in the custody log of each facility they belong to. */
   custodyActions: z.array(
-    z.object({ type: z.string(), at: iso, trackingNumber: z.string().nullable(), carrier: z.string().nullable(), facilityName: z.string() }),
+    z.object({
+      type: z.string(),
+      at: iso,
+      trackingNumber: z.string().nullable(),
+      carrier: z.string().nullable(),
+      facilityName: z.string(),
+    }),
   ),
   /** Directory entries of those facilities with the user's email address. */
   recipientRecords: z.array(
@@ -40,7 +46,14 @@ export const myDataSchema = z.object({
     }),
   ),
   notifications: z.array(
-    z.object({ facilityName: z.string(), kind: z.string(), channel: z.string(), status: z.string(), createdAt: iso, sentAt: iso.nullable() }),
+    z.object({
+      facilityName: z.string(),
+      kind: z.string(),
+      channel: z.string(),
+      status: z.string(),
+      createdAt: iso,
+      sentAt: iso.nullable(),
+    }),
   ),
 });
 export type MyData = z.infer<typeof myDataSchema>;

@@ -160,4 +160,3 @@ export async function transferOrganization(deps: Deps, actor: Actor, userId: str
   await setOrganizationOwner(deps.db.prisma, actor.organizationId, userId);
   return { organizationId: actor.organizationId, ownerUserId: userId };
 }
-
