@@ -291,6 +291,14 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect((await b.get('/api/me')).json.organizations[0].isOwner).toBe(true);
     return [res];
   },
+  'GET /api/reports': async (b) => {
+    // B's numbers only: A's received package, carrier and operator never show.
+    const today = new Date().toISOString().slice(0, 10);
+    const res = want(await b.get(`/api/reports?from=${today}&to=${today}`), [200]);
+    expect(res.json.byCarrier).toEqual([]);
+    expect(res.json.operators).toEqual([]);
+    return [res, want(await b.get(`/api/reports?from=${today}&to=${today}&facilityId=${a.facilityId}`), [400], 'invalid_input')];
+  },
   'GET /api/facility': async (b) => {
     const res = want(await b.get('/api/facility'), [200]);
     expect(res.json.id).toBe(B.facilityId);
