@@ -41,7 +41,19 @@ beforeAll(async () => {
         `INSERT INTO packages (id, "facilityId", "trackingNumber", carrier, "recipientName", status, "receivedAt", "receivedById",
                                "deliveredAt", "heldAt", "returnedAt", "deletedAt", version)
          VALUES ($1, $2, $3, $4, 'Rita', $5, $6, $7, $8, $9, $10, $11, 1)`,
-        [id, A.facilityId, `TRK${tag}`, carrier, extra.status, receivedAt, by, extra.deliveredAt ?? null, extra.heldAt ?? null, extra.returnedAt ?? null, extra.deletedAt ?? null],
+        [
+          id,
+          A.facilityId,
+          `TRK${tag}`,
+          carrier,
+          extra.status,
+          receivedAt,
+          by,
+          extra.deliveredAt ?? null,
+          extra.heldAt ?? null,
+          extra.returnedAt ?? null,
+          extra.deletedAt ?? null,
+        ],
       );
     }
     const note = (pkg: string, sentAt: string | null) =>

@@ -16,6 +16,7 @@ import type {
   updateProfileInput,
 } from '$lib/domain/account';
 import type { MyProfile } from '$lib/domain/my-data';
+import type { Reports, ReportsQuery } from '$lib/domain/reports';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
 import type { Role } from '$lib/domain/permissions';
 
@@ -104,6 +105,8 @@ export const api = {
   resetPassword: (token: string, body: z.input<typeof passwordResetInput>) =>
     request<void>('POST', `/api/auth/password-reset/${encodeURIComponent(token)}`, body),
   me: () => request<Me>('GET', '/api/me'),
+  /** The facility's numbers for local days from..to (GET /api/reports). */
+  reports: (q: ReportsQuery) => request<Reports>('GET', `/api/reports?${new URLSearchParams({ from: q.from, to: q.to })}`),
   /** Correct your own profile (a new email needs currentPassword). */
   updateProfile: (body: z.input<typeof updateProfileInput>) => request<MyProfile>('PATCH', '/api/me', body),
   deleteAccount: (body: z.input<typeof deleteAccountInput>) => request<void>('DELETE', '/api/me', body),

@@ -41,7 +41,13 @@ export const reportsSchema = z.object({
   busiestHours: z.array(z.object({ hour: z.number(), count: z.number() })),
   /** Per operator: packages logged in the range, and the median minutes from scan to the first sent notification (null: not sent yet). */
   operators: z.array(
-    z.object({ userId: z.string(), name: z.string(), logged: z.number(), notified: z.number(), medianMinutesToNotification: z.number().nullable() }),
+    z.object({
+      userId: z.string(),
+      name: z.string(),
+      logged: z.number(),
+      notified: z.number(),
+      medianMinutesToNotification: z.number().nullable(),
+    }),
   ),
 });
 export type Reports = z.infer<typeof reportsSchema>;
@@ -74,7 +80,11 @@ export function reportTables(r: Reports): Record<string, ReportTable> {
     hours: { columns: ['Hour', 'Received'], rows: r.busiestHours.map((h) => [`${String(h.hour).padStart(2, '0')}:00`, h.count]) },
     operators: {
       columns: ['Operator', 'Packages logged', 'Median minutes to notification'],
-      rows: r.operators.map((o) => [o.name, o.logged, o.medianMinutesToNotification === null ? 'not sent yet' : round1(o.medianMinutesToNotification)]),
+      rows: r.operators.map((o) => [
+        o.name,
+        o.logged,
+        o.medianMinutesToNotification === null ? 'not sent yet' : round1(o.medianMinutesToNotification),
+      ]),
     },
   };
 }

@@ -84,5 +84,14 @@ export async function computeReports(tx: Tx, r: ReportRange) {
      GROUP BY p."receivedById", u.name
      ORDER BY count(*) DESC, u.name`;
 
-  return { receivedPerDay, byCarrier, waiting, deliveryPerDay, overall: overall?.medianHours ?? null, holdsAndReturns, busiestHours, operators };
+  return {
+    receivedPerDay,
+    byCarrier,
+    waiting,
+    deliveryPerDay,
+    overall: overall?.medianHours ?? null,
+    holdsAndReturns,
+    busiestHours,
+    operators,
+  };
 }
