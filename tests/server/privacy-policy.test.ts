@@ -55,7 +55,7 @@ describe('§7 "Rate limiting on authentication endpoints"', () => {
   it('limits every auth route, not only login', async () => {
     const limited = await startTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '2' });
     try {
-      for (const [path, body] of [
+      for (const [path, body, verb = 'POST'] of [
         ['/api/auth/signup', { nope: true }],
         ['/api/auth/login', { email: 'a@b.test', password: 'x' }],
         ['/api/auth/logout', {}],
@@ -63,10 +63,13 @@ describe('§7 "Rate limiting on authentication endpoints"', () => {
         ['/api/auth/password-reset', { email: 'a@b.test' }],
         ['/api/auth/password-reset/' + 'x'.repeat(43), { password: 'long enough password' }],
         ['/api/me/password', { currentPassword: 'x', newPassword: 'long enough password' }],
-      ] as const) {
+        // Both take the password: a wrong one is a password guess.
+        ['/api/me', { name: 'x', email: 'a@b.test', currentPassword: 'x' }, 'PATCH'],
+        ['/api/me', { password: 'x' }, 'DELETE'],
+      ] as [string, unknown, string?][]) {
         const statuses = [];
-        for (let i = 0; i < 3; i++) statuses.push((await new TestClient(limited).post(path, body)).status);
-        expect(statuses[2], path).toBe(429);
+        for (let i = 0; i < 3; i++) statuses.push((await new TestClient(limited).request(verb, path, body)).status);
+        expect(statuses[2], `${verb} ${path}`).toBe(429);
       }
     } finally {
       await limited.close();
