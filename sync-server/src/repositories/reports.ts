@@ -23,12 +23,13 @@ export async function computeReports(tx: Tx, r: ReportRange) {
   const f = Prisma.sql`${r.facilityId}::uuid`;
   const live = Prisma.sql`p."facilityId" = ${f} AND p."deletedAt" IS NULL`;
 
+  // Each series aggregates the range once, then fills in the days (or hours) with nothing.
+  const inRange = (col: string) => Prisma.sql`${live} AND ${Prisma.raw(col)} >= ${start} AND ${Prisma.raw(col)} < ${end}`;
   const receivedPerDay = await tx.$queryRaw<{ day: string; count: number }[]>`
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(p.id)::int AS count
-      FROM ${days} d
-      LEFT JOIN packages p ON ${live} AND p."receivedAt" >= ${start} AND p."receivedAt" < ${end}
-                          AND ${local('p."receivedAt"', tz)}::date = d.day
-     GROUP BY d.day ORDER BY d.day`;
+    WITH c AS (SELECT ${local('p."receivedAt"', tz)}::date AS day, count(*)::int AS n
+                 FROM packages p WHERE ${inRange('p."receivedAt"')} GROUP BY 1)
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(c.n, 0) AS count
+      FROM ${days} d LEFT JOIN c ON c.day = d.day ORDER BY d.day`;
 
   const byCarrier = await tx.$queryRaw<{ carrier: string; count: number }[]>`
     SELECT p.carrier, count(*)::int AS count FROM packages p
@@ -45,28 +46,24 @@ export async function computeReports(tx: Tx, r: ReportRange) {
   const hours = Prisma.sql`extract(epoch FROM p."deliveredAt" - p."receivedAt") / 3600.0`;
   const delivered = Prisma.sql`${live} AND p.status = 'delivered' AND p."deliveredAt" >= ${start} AND p."deliveredAt" < ${end}`;
   const deliveryPerDay = await tx.$queryRaw<{ day: string; delivered: number; medianHours: number | null }[]>`
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(p.id)::int AS delivered,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours}) AS "medianHours"
-      FROM ${days} d
-      LEFT JOIN packages p ON ${delivered} AND ${local('p."deliveredAt"', tz)}::date = d.day
-     GROUP BY d.day ORDER BY d.day`;
+    WITH c AS (SELECT ${local('p."deliveredAt"', tz)}::date AS day, count(*)::int AS n,
+                      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours}) AS m
+                 FROM packages p WHERE ${delivered} GROUP BY 1)
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(c.n, 0) AS delivered, c.m AS "medianHours"
+      FROM ${days} d LEFT JOIN c ON c.day = d.day ORDER BY d.day`;
   const [overall] = await tx.$queryRaw<{ medianHours: number | null }[]>`
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours}) AS "medianHours" FROM packages p WHERE ${delivered}`;
 
   const holdsAndReturns = await tx.$queryRaw<{ day: string; holds: number; returns: number }[]>`
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
-           (SELECT count(*)::int FROM packages p WHERE ${live} AND p."heldAt" >= ${start} AND p."heldAt" < ${end}
-               AND ${local('p."heldAt"', tz)}::date = d.day) AS holds,
-           (SELECT count(*)::int FROM packages p WHERE ${live} AND p."returnedAt" >= ${start} AND p."returnedAt" < ${end}
-               AND ${local('p."returnedAt"', tz)}::date = d.day) AS returns
-      FROM ${days} d ORDER BY d.day`;
+    WITH h AS (SELECT ${local('p."heldAt"', tz)}::date AS day, count(*)::int AS n FROM packages p WHERE ${inRange('p."heldAt"')} GROUP BY 1),
+         r AS (SELECT ${local('p."returnedAt"', tz)}::date AS day, count(*)::int AS n FROM packages p WHERE ${inRange('p."returnedAt"')} GROUP BY 1)
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(h.n, 0) AS holds, coalesce(r.n, 0) AS returns
+      FROM ${days} d LEFT JOIN h ON h.day = d.day LEFT JOIN r ON r.day = d.day ORDER BY d.day`;
 
   const busiestHours = await tx.$queryRaw<{ hour: number; count: number }[]>`
-    SELECT h.hour, count(p.id)::int AS count
-      FROM generate_series(0, 23) AS h(hour)
-      LEFT JOIN packages p ON ${live} AND p."receivedAt" >= ${start} AND p."receivedAt" < ${end}
-                          AND extract(hour FROM ${local('p."receivedAt"', tz)})::int = h.hour
-     GROUP BY h.hour ORDER BY h.hour`;
+    WITH c AS (SELECT extract(hour FROM ${local('p."receivedAt"', tz)})::int AS hour, count(*)::int AS n
+                 FROM packages p WHERE ${inRange('p."receivedAt"')} GROUP BY 1)
+    SELECT g.hour, coalesce(c.n, 0) AS count FROM generate_series(0, 23) AS g(hour) LEFT JOIN c ON c.hour = g.hour ORDER BY g.hour`;
 
   // Scan to notification: from when the package was logged (the device's receivedAt) to the
   // first notification about it that was actually sent.
