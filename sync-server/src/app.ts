@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { syncRoutes } from './routes/sync.ts';
 
 /** JSON bodies above this are refused with 413 before they are parsed. */
@@ -76,7 +77,8 @@ export function createApp(deps: Deps) {
     .route('/', directoryRoutes)
     .route('/', custodyRoutes)
     .route('/', exportRoutes)
-    .route('/', activityRoutes);
+    .route('/', activityRoutes)
+    .route('/', reportRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -34,7 +34,7 @@ test('change password, sign out everywhere, ask for a reset link, and a dead res
     await tablet.reload();
     await expect(tablet).toHaveURL(/\/login/);
     await page.reload();
-    await expect(page.getByRole('heading', { name: 'Account' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Account', exact: true })).toBeVisible();
 
     page.once('dialog', (d) => d.accept());
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();

@@ -4,7 +4,7 @@
 // blobs tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../sync-server/src/env.ts';
-import { TestClient, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
+import { TestClient, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 const PRODUCTION = { APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db.internal/ptp', PUBLIC_ORIGIN: 'https://mail.example.com' };
@@ -55,7 +55,7 @@ describe('§7 "Rate limiting on authentication endpoints"', () => {
   it('limits every auth route, not only login', async () => {
     const limited = await startTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '2' });
     try {
-      for (const [path, body] of [
+      for (const [path, body, verb = 'POST'] of [
         ['/api/auth/signup', { nope: true }],
         ['/api/auth/login', { email: 'a@b.test', password: 'x' }],
         ['/api/auth/logout', {}],
@@ -63,13 +63,65 @@ describe('§7 "Rate limiting on authentication endpoints"', () => {
         ['/api/auth/password-reset', { email: 'a@b.test' }],
         ['/api/auth/password-reset/' + 'x'.repeat(43), { password: 'long enough password' }],
         ['/api/me/password', { currentPassword: 'x', newPassword: 'long enough password' }],
-      ] as const) {
+        // Both take the password: a wrong one is a password guess.
+        ['/api/me', { name: 'x', email: 'a@b.test', currentPassword: 'x' }, 'PATCH'],
+        ['/api/me', { password: 'x' }, 'DELETE'],
+      ] as [string, unknown, string?][]) {
         const statuses = [];
-        for (let i = 0; i < 3; i++) statuses.push((await new TestClient(limited).post(path, body)).status);
-        expect(statuses[2], path).toBe(429);
+        for (let i = 0; i < 3; i++) statuses.push((await new TestClient(limited).request(verb, path, body)).status);
+        expect(statuses[2], `${verb} ${path}`).toBe(429);
       }
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('§8 "Access the personal data we hold about you" and "Export your data (available via CSV export in the Service)"', () => {
+  it('hands the signed-in user their data as JSON and as CSV files', async () => {
+    const a = await signUp(t);
+    const res = await a.client.get('/api/me/export');
+    expect(res.status).toBe(200);
+    expect(res.json.profile).toMatchObject({ id: a.userId, name: a.body.name, email: a.body.email });
+    expect(res.json.memberships[0]).toMatchObject({ facilityId: a.facilityId, role: 'admin' });
+    const zip = await a.client.get('/api/me/export?format=csv');
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(zip.headers.get('content-disposition')).toMatch(/\.zip"$/);
+  });
+});
+
+describe('§8 "Request correction of inaccurate data"', () => {
+  it('lets the user correct their name and email themselves', async () => {
+    const a = await signUp(t);
+    const email = `fixed-${Date.now()}@example.test`;
+    const res = await a.client.request('PATCH', '/api/me', { name: 'Correct Name', email, currentPassword: a.body.password });
+    expect(res.status).toBe(200);
+    expect((await a.client.get('/api/me')).json.user).toMatchObject({ name: 'Correct Name', email });
+  });
+});
+
+describe('§8 "Opt out of non-essential communications"', () => {
+  it('stores the switch on the account and shows it in the export', async () => {
+    const a = await signUp(t);
+    expect((await a.client.request('PATCH', '/api/me', { emailOptOut: true })).json.emailOptOut).toBe(true);
+    expect((await a.client.get('/api/me/export')).json.profile.emailOptOut).toBe(true);
+  });
+});
+
+describe('§8 "Request deletion of your data"', () => {
+  it('deletes the account with the password: name, email and password are gone and every session ends', async () => {
+    const a = await signUp(t);
+    const other = await signUp(t);
+    const mate = await joinAs(t, other, 'operator');
+    const res = await mate.client.request('DELETE', '/api/me', { password: mate.password });
+    expect(res.status).toBe(204);
+    expect((await mate.client.get('/api/me')).status).toBe(401);
+    const row = await t.deps.db.prisma.user.findUnique({ where: { id: mate.userId } });
+    expect(JSON.stringify(row)).not.toContain(mate.email);
+    expect(row).toMatchObject({ name: 'Former member', passwordHash: '' });
+    // An owner is told to hand the organization over first, not silently refused.
+    const owner = await a.client.request('DELETE', '/api/me', { password: a.body.password });
+    expect([owner.status, owner.json.error]).toEqual([409, 'owner_must_transfer']);
   });
 });

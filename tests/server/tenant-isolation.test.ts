@@ -257,6 +257,48 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect((await b.get('/api/me')).status).toBe(200);
     return responses;
   },
+  'PATCH /api/me': async (b) => {
+    // Only the caller's own profile changes, whatever the body names; A's address stays A's.
+    const responses = [
+      want(await b.request('PATCH', '/api/me', { name: 'B renamed', userId: A.userId }), [400], 'invalid_input'),
+      want(await b.request('PATCH', '/api/me', { email: A.body.email, currentPassword: B.body.password }), [409], 'email_taken'),
+      want(await b.request('PATCH', '/api/me', { email: A.body.email, currentPassword: A.body.password }), [403], 'invalid_credentials'),
+    ];
+    expect((await A.client.get('/api/me')).json.user).toMatchObject({ name: A.body.name, email: A.body.email });
+    return responses;
+  },
+  'GET /api/me/export': async (b) => {
+    const res = want(await b.get('/api/me/export'), [200]);
+    expect(res.json.profile.id).toBe(B.userId);
+    const csv = want(await b.get('/api/me/export?format=csv'), [200]);
+    return [res, csv, want(await b.get(`/api/me/export?userId=${A.userId}`), [400], 'invalid_input')];
+  },
+  'DELETE /api/me': async (b) => {
+    // A's password deletes nothing; B (an owner) cannot delete itself before handing over.
+    const responses = [
+      want(await b.request('DELETE', '/api/me', { password: A.body.password }), [403], 'invalid_credentials'),
+      want(await b.request('DELETE', '/api/me', { password: B.body.password }), [409], 'owner_must_transfer'),
+      want(await b.request('DELETE', '/api/me', { password: B.body.password, userId: A.userId }), [400], 'invalid_input'),
+    ];
+    expect((await new TestClient(t).post('/api/auth/login', { email: A.body.email, password: A.body.password })).status).toBe(200);
+    expect((await b.get('/api/me')).status).toBe(200);
+    return responses;
+  },
+  'POST /api/organization/transfer': async (b) => {
+    // B cannot hand its organization to A (not its admin), and nothing moves A's organization.
+    const res = want(await b.post('/api/organization/transfer', { userId: A.userId }), [409], 'not_an_admin');
+    expect((await A.client.get('/api/me')).json.organizations[0]).toMatchObject({ id: a.organizationId, isOwner: true });
+    expect((await b.get('/api/me')).json.organizations[0].isOwner).toBe(true);
+    return [res];
+  },
+  'GET /api/reports': async (b) => {
+    // B's numbers only: A's received package, carrier and operator never show.
+    const today = new Date().toISOString().slice(0, 10);
+    const res = want(await b.get(`/api/reports?from=${today}&to=${today}`), [200]);
+    expect(res.json.byCarrier).toEqual([]);
+    expect(res.json.operators).toEqual([]);
+    return [res, want(await b.get(`/api/reports?from=${today}&to=${today}&facilityId=${a.facilityId}`), [400], 'invalid_input')];
+  },
   'GET /api/facility': async (b) => {
     const res = want(await b.get('/api/facility'), [200]);
     expect(res.json.id).toBe(B.facilityId);

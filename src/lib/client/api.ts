@@ -6,12 +6,17 @@ import type {
   activeFacilityInput,
   changePasswordInput,
   createFacilityInput,
+  deleteAccountInput,
   invitationInput,
   loginInput,
   passwordResetInput,
   passwordResetRequestInput,
   signupInput,
+  transferOrganizationInput,
+  updateProfileInput,
 } from '$lib/domain/account';
+import type { MyProfile } from '$lib/domain/my-data';
+import type { Reports, ReportsQuery } from '$lib/domain/reports';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
 import type { Role } from '$lib/domain/permissions';
 
@@ -57,7 +62,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 }
 
 export interface Me {
-  user: { id: string; name: string; email: string };
+  user: { id: string; name: string; email: string; emailOptOut: boolean };
   organizations: { id: string; name: string; isOwner: boolean }[];
   memberships: { facilityId: string; facilityName: string; facilityCode: string; organizationId: string; role: Role; active: boolean }[];
   activeFacilityId: string | null;
@@ -90,7 +95,8 @@ export interface InvitationInfo {
 }
 
 export const api = {
-  signup: (body: z.input<typeof signupInput>) => request<{ user: Me['user']; facilityId: string }>('POST', '/api/auth/signup', body),
+  signup: (body: z.input<typeof signupInput>) =>
+    request<{ user: Omit<Me['user'], 'emailOptOut'>; facilityId: string }>('POST', '/api/auth/signup', body),
   login: (body: z.input<typeof loginInput>) => request<{ ok: true }>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
   logoutEverywhere: () => request<void>('POST', '/api/auth/logout-all'),
@@ -99,6 +105,13 @@ export const api = {
   resetPassword: (token: string, body: z.input<typeof passwordResetInput>) =>
     request<void>('POST', `/api/auth/password-reset/${encodeURIComponent(token)}`, body),
   me: () => request<Me>('GET', '/api/me'),
+  /** The facility's numbers for local days from..to (GET /api/reports). */
+  reports: (q: ReportsQuery) => request<Reports>('GET', `/api/reports?${new URLSearchParams({ from: q.from, to: q.to })}`),
+  /** Correct your own profile (a new email needs currentPassword). */
+  updateProfile: (body: z.input<typeof updateProfileInput>) => request<MyProfile>('PATCH', '/api/me', body),
+  deleteAccount: (body: z.input<typeof deleteAccountInput>) => request<void>('DELETE', '/api/me', body),
+  transferOrganization: (body: z.input<typeof transferOrganizationInput>) =>
+    request<{ organizationId: string; ownerUserId: string }>('POST', '/api/organization/transfer', body),
   setActiveFacility: (body: z.input<typeof activeFacilityInput>) =>
     request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
   facility: () => request<Facility>('GET', '/api/facility'),

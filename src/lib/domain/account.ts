@@ -81,3 +81,35 @@ export const createFacilityInput = z.strictObject({
 });
 
 export const activeFacilityInput = z.strictObject({ facilityId: z.string().uuid() });
+
+/**
+ * What the custody log, the team and every other name lookup show for someone who deleted their
+ * account: the users row stays (its id is still each event's actorId) with this as its name.
+ */
+export const FORMER_MEMBER_NAME = 'Former member';
+
+/** The erased email of a deleted account: unique per row and never a valid address to sign in with. */
+export const erasedEmail = (userId: string) => `deleted:${userId}`;
+
+/**
+ * Correcting one's profile (privacy policy §8). A new email address needs the current password:
+ * the address is how the account is signed in to and reset, so a left-open session alone must not
+ * be able to move it elsewhere.
+ */
+export const updateProfileInput = z
+  .strictObject({
+    name: personName.optional(),
+    email: email.optional(),
+    emailOptOut: z.boolean().optional(),
+    currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH).optional(),
+  })
+  .refine((v) => v.name !== undefined || v.email !== undefined || v.emailOptOut !== undefined, {
+    message: 'Send a name, an email or emailOptOut',
+  });
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
+
+/** Deleting one's account takes the password (checked, not validated, like the current password). */
+export const deleteAccountInput = z.strictObject({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) });
+
+/** An organization owner hands the organization to one of its admins. */
+export const transferOrganizationInput = z.strictObject({ userId: z.string().uuid() });

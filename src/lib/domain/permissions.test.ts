@@ -43,6 +43,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'integrations.manage': ['admin'],
   'directory.manage': ['admin'],
   'billing.manage': [], // organization owners only, see below
+  'reports.read': ['admin', 'viewer'],
 };
 
 describe('the permission table', () => {

@@ -46,6 +46,7 @@ export const ACTIONS = [
   'team.invite',
   'integrations.manage',
   'billing.manage',
+  'reports.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -85,6 +86,8 @@ const TABLE: Record<Action, readonly Role[]> = {
   'team.invite': ['admin'],
   'integrations.manage': ['admin'],
   'billing.manage': ['admin'],
+  // The facility's numbers: admins, and viewers (who see and export but change nothing).
+  'reports.read': ['admin', 'viewer'],
 };
 
 /** Actions that belong to the organization's owner whatever their facility role. */

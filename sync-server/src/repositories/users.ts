@@ -4,7 +4,8 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 
 type Db = PrismaClient | Tx;
 
-export const findUserByEmail = (db: Db, email: string) => db.user.findUnique({ where: { email } });
+/** A live account by its address (a deleted account has no address left to find it by). */
+export const findUserByEmail = (db: Db, email: string) => db.user.findUnique({ where: { email, deletedAt: null } });
 
 export const findUserById = (db: Db, id: string) => db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
 

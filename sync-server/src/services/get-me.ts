@@ -1,9 +1,10 @@
 import type { Deps, SessionUser } from '../context.ts';
 import { listMemberships } from '../repositories/facilities.ts';
+import { findProfile } from '../repositories/my-data.ts';
 
 /** http-api.md `GET /api/me`. */
 export async function getMe(deps: Deps, user: SessionUser, activeFacilityId: string | null) {
-  const memberships = await listMemberships(deps.db.prisma, user.id);
+  const [memberships, profile] = await Promise.all([listMemberships(deps.db.prisma, user.id), findProfile(deps.db.prisma, user.id)]);
   const organizations = new Map<string, { id: string; name: string; isOwner: boolean }>();
   for (const m of memberships) {
     const o = m.facility.organization;
@@ -11,7 +12,7 @@ export async function getMe(deps: Deps, user: SessionUser, activeFacilityId: str
   }
   const active = memberships.some((m) => m.facilityId === activeFacilityId) ? activeFacilityId : null;
   return {
-    user,
+    user: { id: user.id, name: user.name, email: user.email, emailOptOut: profile?.emailOptOut ?? false },
     organizations: [...organizations.values()],
     memberships: memberships.map((m) => ({
       facilityId: m.facilityId,

@@ -1,0 +1,107 @@
+// "Download my data" (privacy policy §8): the shape of GET /api/me/export and its CSV form. The
+// CSV download is a zip with one file per section (profile.csv, memberships.csv, …): each section
+// has its own columns, so separate files open cleanly in a spreadsheet, and every file carries a
+// BOM and neutralised formula cells like the product's other exports.
+import Papa from 'papaparse';
+import { z } from 'zod';
+
+const iso = z.string();
+
+/** The profile a user sees and corrects (PATCH /api/me answers it). */
+export const myProfileSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean(), createdAt: iso });
+export type MyProfile = z.infer<typeof myProfileSchema>;
+
+export const myDataSchema = z.object({
+  exportedAt: iso,
+  profile: myProfileSchema,
+  organizationsOwned: z.array(z.object({ id: z.string(), name: z.string() })),
+  memberships: z.array(
+    z.object({ facilityId: z.string(), facilityName: z.string(), organizationName: z.string(), role: z.string(), since: iso }),
+  ),
+  /** Signed-in devices: when each session began and when it runs out (the session token never). */
+  sessions: z.array(z.object({ createdAt: iso, expiresAt: iso, current: z.boolean() })),
+  invitationsSent: z.array(
+    z.object({ email: z.string(), role: z.string(), facilityName: z.string(), createdAt: iso, expiresAt: iso, acceptedAt: iso.nullable() }),
+  ),
+  /** What the user recorded in the custody log of each facility they belong to. */
+  custodyActions: z.array(
+    z.object({
+      type: z.string(),
+      at: iso,
+      trackingNumber: z.string().nullable(),
+      carrier: z.string().nullable(),
+      facilityName: z.string(),
+    }),
+  ),
+  /** Directory entries of those facilities with the user's email address. */
+  recipientRecords: z.array(
+    z.object({
+      facilityName: z.string(),
+      name: z.string(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      employeeId: z.string().nullable(),
+      notes: z.string().nullable(),
+      createdAt: iso,
+    }),
+  ),
+  notifications: z.array(
+    z.object({
+      facilityName: z.string(),
+      kind: z.string(),
+      channel: z.string(),
+      status: z.string(),
+      createdAt: iso,
+      sentAt: iso.nullable(),
+    }),
+  ),
+});
+export type MyData = z.infer<typeof myDataSchema>;
+
+type Section = Exclude<keyof MyData, 'exportedAt'>;
+
+/** One CSV text: BOM, CRLF, every cell quoted, a cell starting with = + - @ prefixed with '. */
+export function csvTable(columns: string[], rows: Record<string, unknown>[]): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  return (
+    '\uFEFF' +
+    Papa.unparse(
+      { fields: columns, data: rows.map((r) => columns.map((c) => cell(r[c]))) },
+      { newline: '\r\n', quotes: true, escapeFormulae: /^[=+\-@\t\r]/ },
+    ).replace(/(\r\n)+$/, '') +
+    '\r\n'
+  );
+}
+
+const COLUMNS: Record<Section, string[]> = {
+  profile: ['id', 'name', 'email', 'emailOptOut', 'createdAt'],
+  organizationsOwned: ['id', 'name'],
+  memberships: ['facilityId', 'facilityName', 'organizationName', 'role', 'since'],
+  sessions: ['createdAt', 'expiresAt', 'current'],
+  invitationsSent: ['email', 'role', 'facilityName', 'createdAt', 'expiresAt', 'acceptedAt'],
+  custodyActions: ['type', 'at', 'trackingNumber', 'carrier', 'facilityName'],
+  recipientRecords: ['facilityName', 'name', 'email', 'phone', 'employeeId', 'notes', 'createdAt'],
+  notifications: ['facilityName', 'kind', 'channel', 'status', 'createdAt', 'sentAt'],
+};
+
+const FILE_NAMES: Record<Section, string> = {
+  profile: 'profile.csv',
+  organizationsOwned: 'organizations-owned.csv',
+  memberships: 'memberships.csv',
+  sessions: 'sessions.csv',
+  invitationsSent: 'invitations-sent.csv',
+  custodyActions: 'custody-actions.csv',
+  recipientRecords: 'directory-records.csv',
+  notifications: 'notifications.csv',
+};
+
+/** The files of the CSV download: file name → CSV text, one per section (empty sections keep their header). */
+export function myDataCsvFiles(data: MyData): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const section of Object.keys(COLUMNS) as Section[]) {
+    const value = data[section];
+    const rows = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+    files[FILE_NAMES[section]] = csvTable(COLUMNS[section], rows);
+  }
+  return files;
+}
