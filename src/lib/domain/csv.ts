@@ -31,6 +31,11 @@ export function csvCell(value: CsvValue): string {
   return neutral || NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A whole file: BOM, a header row of `columns`, then one record per row (values by column name). */
+export function csvTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  return CSV_BOM + csvLine(columns) + rows.map((r) => csvLine(columns.map((c) => r[c] as CsvValue))).join('');
+}
+
 /** One record without its line end. */
 export const csvRow = (values: readonly CsvValue[]) => values.map(csvCell).join(',');
 

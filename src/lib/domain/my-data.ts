@@ -2,7 +2,7 @@
 // CSV download is a zip with one file per section (profile.csv, memberships.csv, …): each section
 // has its own columns, so separate files open cleanly in a spreadsheet, and every file carries a
 // BOM and neutralised formula cells like the product's other exports.
-import Papa from 'papaparse';
+import { csvTable } from './csv';
 import { z } from 'zod';
 
 const iso = z.string();
@@ -59,19 +59,6 @@ export const myDataSchema = z.object({
 export type MyData = z.infer<typeof myDataSchema>;
 
 type Section = Exclude<keyof MyData, 'exportedAt'>;
-
-/** One CSV text: BOM, CRLF, every cell quoted, a cell starting with = + - @ prefixed with '. */
-export function csvTable(columns: string[], rows: Record<string, unknown>[]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  return (
-    '\uFEFF' +
-    Papa.unparse(
-      { fields: columns, data: rows.map((r) => columns.map((c) => cell(r[c]))) },
-      { newline: '\r\n', quotes: true, escapeFormulae: /^[=+\-@\t\r]/ },
-    ).replace(/(\r\n)+$/, '') +
-    '\r\n'
-  );
-}
 
 const COLUMNS: Record<Section, string[]> = {
   profile: ['id', 'name', 'email', 'emailOptOut', 'createdAt'],

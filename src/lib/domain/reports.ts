@@ -2,7 +2,7 @@
 // as CSV. Days are calendar days in the facility's time zone; the server computes every series in
 // Postgres (sync-server/src/repositories/reports.ts).
 import { z } from 'zod';
-import { csvTable } from './my-data';
+import { csvTable } from './csv';
 
 /** The longest range one report covers. */
 export const REPORT_MAX_DAYS = 366;
