@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { packageRoutes } from './routes/packages.ts';
 import { syncRoutes } from './routes/sync.ts';
 
 /** JSON bodies above this are refused with 413 before they are parsed. */
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
     .route('/', syncRoutes)
     .route('/', blobRoutes)
     .route('/', directoryRoutes)
+    .route('/', packageRoutes)
     .route('/', custodyRoutes);
 
   app.doc31('/api/openapi.json', {
