@@ -346,7 +346,7 @@ describe('GET /api/packages', () => {
   });
 
   it('refuses junk filters with 400 invalid_input', async () => {
-    for (const query of [
+    const junk: Record<string, string | number>[] = [
       { status: 'lost' },
       { sort: 'trackingNumber' },
       { limit: 0 },
@@ -357,7 +357,8 @@ describe('GET /api/packages', () => {
       { from: '2026-03-10', to: '2026-03-09' },
       { waitingDays: -1 },
       { q: 'x'.repeat(101) },
-    ]) {
+    ];
+    for (const query of junk) {
       const res = await list(query);
       expect([res.status, res.json?.error], JSON.stringify(query)).toEqual([400, 'invalid_input']);
     }
@@ -397,6 +398,18 @@ describe('GET /api/packages', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('searches only the facility of the transaction (the search function reads no other)', async () => {
+    const count = (facilityId: string | null) => {
+      const q = (tx: Parameters<Parameters<typeof t.deps.db.transaction>[0]>[0]) =>
+        tx.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM package_search_rows('%')`);
+      return (facilityId ? t.deps.db.withFacility(facilityId, q) : t.deps.db.transaction(q)).then((r) => r[0]!.n);
+    };
+    expect(await count(admin.facilityId)).toBe(live().length);
+    expect(await count(null)).toBe(0);
+    const other = await signUp(t);
+    expect(await count(other.facilityId)).toBe(0);
   });
 
   it('is readable by every role, not without a session', async () => {

@@ -134,3 +134,50 @@ export function searchTerms(q: string | undefined): string[] {
 
 /** A term as a LIKE pattern matching it anywhere, its wildcards taken literally. */
 export const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** One row of the packages table. */
+const item = z.object({
+  id: z.string(),
+  trackingNumber: z.string(),
+  carrier: z.string(),
+  status: z.enum(LIST_STATUSES),
+  recipientId: z.string().nullable(),
+  recipientName: z.string(),
+  departmentId: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  sender: z.string().nullable(),
+  locationId: z.string().nullable(),
+  locationName: z.string().nullable(),
+  shelf: z.string().nullable(),
+  notes: z.string().nullable(),
+  holdNote: z.string().nullable(),
+  holdReason: z.string().nullable(),
+  returnReason: z.string().nullable(),
+  receivedAt: z.string(),
+  heldAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  returnedAt: z.string().nullable(),
+  deliveredTo: z.string().nullable(),
+  receivedById: z.string().nullable().describe('The operator who logged it'),
+  receivedByName: z.string().nullable(),
+  version: z.number().int(),
+});
+
+/** The answer of GET /api/packages (the server's OpenAPI document and the browser's type). */
+export const packageListResponse = z.object({
+  items: z.array(item),
+  nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
+  counts: z
+    .object({
+      received: z.number().int(),
+      held: z.number().int(),
+      delivered: z.number().int(),
+      returned: z.number().int(),
+      all: z.number().int(),
+    })
+    .nullable()
+    .describe('Live packages per status tab under the same filters (the status aside); null on pages after the first'),
+  sort: z.enum(SORTS as unknown as [Sort, ...Sort[]]),
+});
+export type PackageListResponse = z.infer<typeof packageListResponse>;
+export type ListedPackageItem = z.infer<typeof item>;

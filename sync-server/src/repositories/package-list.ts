@@ -66,6 +66,19 @@ const CAST: Record<SortKey, string> = {
   carrier: '::text',
 };
 
+/** The searched fields as one text (the expression of the index packages_search_trgm). */
+const SEARCH_TEXT = `(p."trackingNumber" || ' ' || p."recipientName" || ' ' || coalesce(p."sender", '') || ' ' || coalesce(p."notes", ''))`;
+
+/**
+ * The rows a query starts from, as `p`: the facility's packages, or with a search, the packages the
+ * first term finds through package_search_rows (migration packages_table_search): the trigram index,
+ * within the transaction's facility. Row-level security keeps an index from serving ILIKE.
+ */
+function packagesFrom(w: Where, f: ListFilters): string {
+  const [first] = searchTerms(f.q);
+  return first ? `package_search_rows(${w.p(containsPattern(first))}) p` : 'packages p';
+}
+
 const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** WHERE conditions and their parameters ($1 is the facility). */
@@ -90,7 +103,7 @@ class Where {
 function filtered(facilityId: string, f: ListFilters, withStatus: boolean): Where {
   const w = new Where(facilityId);
   if (withStatus && f.status) w.add(`p.status = ${w.p(f.status)}::"PackageStatus"`);
-  if (f.carrier) w.add(`lower(p.carrier) = lower(${w.p(f.carrier)})`);
+  if (f.carrier) w.add(`p.carrier = ${w.p(f.carrier.toLowerCase())}`);
   if (f.recipientId) w.add(`p."recipientId" = ${w.p(f.recipientId)}::uuid`);
   if (f.locationId) w.add(`p."locationId" = ${w.p(f.locationId)}::uuid`);
   if (f.receivedById) w.add(`p."receivedById" = ${w.p(f.receivedById)}::uuid`);
@@ -110,10 +123,8 @@ function filtered(facilityId: string, f: ListFilters, withStatus: boolean): Wher
     if (f.from) w.add(`p."receivedAt" >= ((${w.p(f.from)}::date)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC'`);
     if (f.to) w.add(`p."receivedAt" < ((${w.p(f.to)}::date + 1)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC'`);
   }
-  for (const term of searchTerms(f.q)) {
-    const like = w.p(containsPattern(term));
-    w.add(`(p."trackingNumber" ILIKE ${like} OR p."recipientName" ILIKE ${like} OR p.sender ILIKE ${like} OR p.notes ILIKE ${like})`);
-  }
+  // The first search term is the row source (packagesFrom); each further one filters its rows.
+  for (const term of searchTerms(f.q).slice(1)) w.add(`${SEARCH_TEXT} ILIKE ${w.p(containsPattern(term))}`);
   return w;
 }
 
@@ -127,10 +138,12 @@ export async function listPackages(
   limit: number,
 ): Promise<{ rows: ListedPackage[]; keys: string[] }> {
   const w = filtered(facilityId, f, true);
+  const from = packagesFrom(w, f);
   const col = COLUMN[order.key];
   if (after) w.add(`(${col}, p.id) ${order.desc ? '<' : '>'} (${w.p(after.value)}${CAST[order.key]}, ${w.p(after.id)}::uuid)`);
   const dir = order.desc ? 'DESC' : 'ASC';
   const sortValue = order.key === 'receivedAt' ? iso('p."receivedAt"') : `${col}::text`;
+  // The page is cut first (an index walk, or the search's rows), then joined for its names.
   const rows = await tx.$queryRawUnsafe<(ListedPackage & { sortValue: string })[]>(
     `SELECT p.id::text AS id, p."trackingNumber", p.carrier, p.status::text AS status, p."recipientId"::text AS "recipientId",
             p."recipientName", r."departmentId"::text AS "departmentId", d.name AS "departmentName", p.sender,
@@ -138,14 +151,12 @@ export async function listPackages(
             p."returnReason", ${iso('p."receivedAt"')} AS "receivedAt", ${iso('p."heldAt"')} AS "heldAt",
             ${iso('p."deliveredAt"')} AS "deliveredAt", ${iso('p."returnedAt"')} AS "returnedAt", p."deliveredTo",
             p."receivedById"::text AS "receivedById", u.name AS "receivedByName", p.version, ${sortValue} AS "sortValue"
-       FROM packages p
+       FROM (SELECT p.* FROM ${from} WHERE ${w.sql} ORDER BY ${col} ${dir}, p.id ${dir} LIMIT ${Math.floor(limit)}) p
        LEFT JOIN recipients r ON r."facilityId" = p."facilityId" AND r.id = p."recipientId"
        LEFT JOIN departments d ON d."facilityId" = p."facilityId" AND d.id = r."departmentId" AND d."deletedAt" IS NULL
        LEFT JOIN locations l ON l."facilityId" = p."facilityId" AND l.id = p."locationId"
        LEFT JOIN users u ON u.id = p."receivedById"
-      WHERE ${w.sql}
-      ORDER BY ${col} ${dir}, p.id ${dir}
-      LIMIT ${Math.floor(limit)}`,
+      ORDER BY ${col} ${dir}, p.id ${dir}`,
     ...w.params,
   );
   return {
@@ -157,8 +168,9 @@ export async function listPackages(
 /** The number of live packages per status under the filters (the status filter aside). */
 export async function countPackagesByStatus(tx: Tx, facilityId: string, f: ListFilters): Promise<Record<ListStatus, number>> {
   const w = filtered(facilityId, f, false);
+  const from = packagesFrom(w, f);
   const rows = await tx.$queryRawUnsafe<{ status: ListStatus; n: number }[]>(
-    `SELECT p.status::text AS status, count(*)::int AS n FROM packages p WHERE ${w.sql} GROUP BY p.status`,
+    `SELECT p.status::text AS status, count(*)::int AS n FROM ${from} WHERE ${w.sql} GROUP BY p.status`,
     ...w.params,
   );
   const counts: Record<ListStatus, number> = { received: 0, held: 0, delivered: 0, returned: 0 };

@@ -52,7 +52,8 @@ export async function listPackagesFor(deps: Deps, actor: Actor, q: PackageListQu
   };
   const { page, counts } = await deps.db.withFacility(actor.facilityId, async (tx) => ({
     page: await listPackages(tx, actor.facilityId, filters, parseSort(sort), after, limit + 1),
-    counts: await countPackagesByStatus(tx, actor.facilityId, filters),
+    // The tabs' counts come with the first page; later pages (a cursor) leave them out.
+    counts: after ? null : await countPackagesByStatus(tx, actor.facilityId, filters),
   }));
   const more = page.rows.length > limit;
   const items = page.rows.slice(0, limit);
@@ -60,7 +61,7 @@ export async function listPackagesFor(deps: Deps, actor: Actor, q: PackageListQu
   return {
     items,
     nextCursor: more ? encodeCursor(actor.facilityId, sort, { value: page.keys[last]!, id: items[last]!.id }) : null,
-    counts: { ...counts, all: counts.received + counts.held + counts.delivered + counts.returned },
+    counts: counts && { ...counts, all: counts.received + counts.held + counts.delivered + counts.returned },
     sort,
   };
 }
