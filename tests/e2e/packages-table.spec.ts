@@ -106,7 +106,12 @@ test('an admin filters, searches, sorts, opens a package in the side panel and e
   await desk.table.getByRole('checkbox', { name: 'Select all on this page' }).check();
   await expect(page.getByText('5 selected')).toBeVisible();
 
-  // The device list is one link away.
+  // The device list is one link away, and this browser keeps the choice until the table is picked again.
   await page.getByRole('link', { name: 'Device list' }).click();
   await expect(page.getByTestId('package-row')).toHaveCount(5);
+  await page.goto('/packages');
+  await expect(page.getByTestId('package-row')).toHaveCount(5);
+  await page.getByRole('link', { name: 'Packages table' }).click();
+  await expect(desk.table).toBeVisible();
+  await expect(desk.rows).toHaveCount(5);
 });

@@ -33,7 +33,7 @@ export class PackagesPage {
 
   // --- list ------------------------------------------------------------------------------------
 
-  /** The device list (at a desk, admins and viewers first see the packages table: its "Device list" link). */
+  /** The device list (at a desk, admins and viewers see the packages table until they pick "Device list"; the browser keeps that). */
   async open() {
     await (await mainNav(this.page, 'Packages')).click();
     await expect(this.page.getByRole('heading', { name: 'Packages', level: 1 })).toBeVisible();
