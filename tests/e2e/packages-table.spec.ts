@@ -3,9 +3,10 @@
 // in the side panel, selects two and exports them as CSV; axe finds no serious or critical problem.
 import AxeBuilder from '@axe-core/playwright';
 import { readFile } from 'node:fs/promises';
-import { expect, desktopOnly, test, trackingNo } from './fixtures.ts';
+import { expect, desktopOnly, test, trackingNo, watchErrors } from './fixtures.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { DeskTable, seedPackages } from './pages/desk.ts';
+import { PackagesPage } from './pages/packages.ts';
 
 test('an admin filters, searches, sorts, opens a package in the side panel and exports two rows', async ({ page }, testInfo) => {
   desktopOnly(testInfo.project.name);
@@ -114,4 +115,62 @@ test('an admin filters, searches, sorts, opens a package in the side panel and e
   await page.getByRole('link', { name: 'Packages table' }).click();
   await expect(desk.table).toBeVisible();
   await expect(desk.rows).toHaveCount(5);
+});
+
+test('an admin returns two selected packages through the device; a viewer sees and exports but gets no Return', async ({
+  page,
+  browser,
+}, testInfo) => {
+  desktopOnly(testInfo.project.name);
+  const app = new AppPage(page);
+  await app.signUp(newAccount('desk-return'));
+  const base = trackingNo('RET');
+  await seedPackages(page.request, [
+    { trackingNumber: `${base}1`, recipientName: 'Ada Lovelace' },
+    { trackingNumber: `${base}2`, recipientName: 'Grace Hopper' },
+    { trackingNumber: `${base}3`, recipientName: 'Alan Turing' },
+  ]);
+  await page.reload();
+  const desk = new DeskTable(page);
+  await desk.open();
+  await expect(desk.rows).toHaveCount(3);
+  // The selected packages must be on this device for its sync engine to return them.
+  await new PackagesPage(page).expectAllSynced();
+  await desk.row(`${base}1`).getByRole('checkbox').check();
+  await desk.row(`${base}3`).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Return…' }).click();
+  const form = page.getByRole('form', { name: 'Return selected packages' });
+  await form.getByLabel('Reason').selectOption('refused');
+  await form.getByRole('button', { name: 'Return 2 packages' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '2 packages to be returned' })).toBeVisible();
+  await expect(async () => {
+    await desk.tab('Returned').click();
+    await expect(desk.count('returned')).toHaveText('2', { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(desk.rows).toHaveCount(2);
+  await expect(desk.count('received')).toHaveText('1');
+
+  // A viewer: the table and Export selected, no Return.
+  const viewer = newAccount('desk-viewer');
+  const link = await app.invite(viewer.email, 'viewer');
+  const context = await browser.newContext();
+  watchErrors(context);
+  const vp = await context.newPage();
+  try {
+    await vp.goto(link);
+    await vp.getByLabel('Name', { exact: true }).fill(viewer.name);
+    await vp.getByLabel('Password').fill(viewer.password);
+    await vp.getByLabel('I confirm I am 18 or older').check();
+    await vp.getByRole('button', { name: 'Accept invitation' }).click();
+    await expect(new AppPage(vp).activeFacilityName).toBeVisible();
+    const vdesk = new DeskTable(vp);
+    await vdesk.open();
+    await vdesk.tab('All').click();
+    await expect(vdesk.rows).toHaveCount(3);
+    await vdesk.row(`${base}2`).getByRole('checkbox').check();
+    await expect(vp.getByRole('button', { name: 'Export selected' })).toBeEnabled();
+    await expect(vp.getByRole('button', { name: 'Return…' })).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 });
