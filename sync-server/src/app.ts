@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { packageRoutes } from './routes/packages.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { syncRoutes } from './routes/sync.ts';
 
@@ -75,6 +76,7 @@ export function createApp(deps: Deps) {
     .route('/', syncRoutes)
     .route('/', blobRoutes)
     .route('/', directoryRoutes)
+    .route('/', packageRoutes)
     .route('/', custodyRoutes)
     .route('/', exportRoutes)
     .route('/', activityRoutes)

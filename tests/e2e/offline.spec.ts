@@ -23,7 +23,7 @@ test('(12) a package saved offline in a tab that was then closed syncs from the 
   // The next tab opens offline (shell from the service worker) and still holds the change.
   const next = await context.newPage();
   const pk2 = new PackagesPage(next);
-  await next.goto('/packages');
+  await next.goto('/packages?view=device');
   await expect(pk2.row(tracking)).toContainText('not synced');
   await expect(pk2.syncSummary).toHaveText('Offline · 2 waiting');
 

@@ -447,6 +447,23 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     return [{ ...res, text: res.text.replaceAll('alice.secret@a-only.test', '') }];
   },
   'GET /api/directory/template.csv': async (b) => [want(await b.get('/api/directory/template.csv'), [200])],
+  'GET /api/packages': async (b) => {
+    // B's table holds B's packages only, whatever filter names A's rows; A's cursor is refused.
+    const own = want(await b.get('/api/packages?status=all&limit=200'), [200]);
+    expect(own.json.items.map((p: { id: string }) => p.id)).not.toContain(a.packageId);
+    const named = [
+      want(await b.get(`/api/packages?recipientId=${a.recipientId}`), [200]),
+      want(await b.get(`/api/packages?q=${encodeURIComponent('Alice Secret')}`), [200]),
+    ];
+    for (const r of named) expect([r.json.items, r.json.counts.all]).toEqual([[], 0]);
+    const aPage = await A.client.get('/api/packages?limit=1');
+    expect(aPage.status).toBe(200);
+    const cursors = [
+      aPage.json.nextCursor ?? Buffer.from(JSON.stringify({ f: 'x', s: '-receivedAt', v: '', i: a.packageId })).toString('base64url'),
+    ];
+    const replay = want(await b.get(`/api/packages?cursor=${cursors[0]}`), [400], 'invalid_cursor');
+    return [own, ...named, replay];
+  },
   'GET /api/packages/:id': async (b) => [
     want(await b.get(`/api/packages/${a.packageId}`), [404], 'not_found'),
     want(await b.get(`/api/packages/${a.packageId.toUpperCase()}`), [404], 'not_found'),

@@ -18,6 +18,7 @@ import type {
 import type { MyProfile } from '$lib/domain/my-data';
 import type { Reports, ReportsQuery } from '$lib/domain/reports';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
+import type { PackageListResponse } from '$lib/domain/package-list';
 import type { Role } from '$lib/domain/permissions';
 
 export class ApiError extends Error {
@@ -124,6 +125,8 @@ export const api = {
   /** A package's custody chain and whether it verifies (http-api.md "Packages and custody"). */
   custody: (packageId: string) =>
     request<{ packageId: string; events: unknown[]; verified: boolean }>('GET', `/api/packages/${encodeURIComponent(packageId)}/custody`),
+  /** The desk's packages table: one page under the filters in `query` (domain/package-list.ts). */
+  packages: (query: URLSearchParams) => request<PackageListResponse>('GET', `/api/packages?${query}`),
   invitations: () => request<{ invitations: { id: string; email: string; role: Role; expiresAt: string }[] }>('GET', '/api/invitations'),
   invite: (body: z.input<typeof invitationInput>) => request<{ id: string; token?: string }>('POST', '/api/invitations', body),
   invitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${encodeURIComponent(token)}`),

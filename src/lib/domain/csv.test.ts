@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { CSV_BOM, csvCell, csvLine, csvReadBack, csvRecordCounter, csvRow } from './csv';
+import { CSV_BOM, csvCell, csvLine, csvReadBack, csvRecordCounter, csvRow, csvTable, csvText } from './csv';
 import { toCsv } from './directory-csv';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -96,5 +96,17 @@ describe('csvCell', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('whole files', () => {
+  it('csvText and csvTable start with a BOM, end records with CRLF and neutralise formulas', () => {
+    expect(
+      csvText([
+        ['a', 'b'],
+        ['=x', 'é'],
+      ]),
+    ).toBe(`${CSV_BOM}a,b\r\n"'=x",é\r\n`);
+    expect(csvTable(['a', 'b'], [{ a: '@cmd', b: null }])).toBe(`${CSV_BOM}a,b\r\n"'@cmd",\r\n`);
   });
 });

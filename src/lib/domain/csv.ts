@@ -36,6 +36,9 @@ export function csvTable(columns: readonly string[], rows: readonly Record<strin
   return CSV_BOM + csvLine(columns) + rows.map((r) => csvLine(columns.map((c) => r[c] as CsvValue))).join('');
 }
 
+/** A whole file from rows of cells: BOM first, one record per row. */
+export const csvText = (rows: readonly (readonly CsvValue[])[]) => CSV_BOM + rows.map(csvLine).join('');
+
 /** One record without its line end. */
 export const csvRow = (values: readonly CsvValue[]) => values.map(csvCell).join(',');
 

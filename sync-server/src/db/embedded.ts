@@ -7,6 +7,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedDatabase {
@@ -21,7 +22,8 @@ const SOCKET_PORT = 5432;
 
 export async function startEmbeddedDatabase(dataDir: string | undefined): Promise<EmbeddedDatabase> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // pg_trgm backs the packages table's search (trigram indexes); its migration creates the extension.
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const socketDir = await mkdtemp(path.join(os.tmpdir(), 'ptp-pglite-'));
   await chmod(socketDir, 0o700);
   // PGlite is one session: connections share it, so the app keeps a single connection to it

@@ -33,9 +33,14 @@ export class PackagesPage {
 
   // --- list ------------------------------------------------------------------------------------
 
+  /** The device list (at a desk, admins and viewers see the packages table until they pick "Device list"; the browser keeps that). */
   async open() {
     await (await mainNav(this.page, 'Packages')).click();
     await expect(this.page.getByRole('heading', { name: 'Packages', level: 1 })).toBeVisible();
+    if ((await this.page.getByTestId('packages-view').getAttribute('data-view')) === 'table') {
+      await this.page.getByRole('link', { name: 'Device list', exact: true }).click();
+      await expect(this.page.getByTestId('packages-view')).toHaveAttribute('data-view', 'device');
+    }
   }
 
   get rows(): Locator {
