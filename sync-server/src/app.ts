@@ -18,6 +18,7 @@ import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
+import { organizationRoutes } from './routes/organization.ts';
 import { memberRoutes } from './routes/members.ts';
 import { syncRoutes } from './routes/sync.ts';
 
@@ -72,7 +73,8 @@ export function createApp(deps: Deps) {
     .route('/', syncRoutes)
     .route('/', blobRoutes)
     .route('/', directoryRoutes)
-    .route('/', custodyRoutes);
+    .route('/', custodyRoutes)
+    .route('/', organizationRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -81,3 +81,7 @@ export const createFacilityInput = z.strictObject({
 });
 
 export const activeFacilityInput = z.strictObject({ facilityId: z.string().uuid() });
+
+export const organizationInput = z.strictObject({
+  name: z.string().trim().min(1, { message: 'Enter a name' }).max(120),
+});
