@@ -31,3 +31,14 @@ describe('the setup checklist', () => {
     expect(showSetupChecklist(setupSteps(empty), { isAdmin: false, dismissed: false })).toBe(false);
   });
 });
+
+describe('step labels', () => {
+  it('do not repeat the names of the main navigation (links on the home page stay unique)', () => {
+    const words = ['home', 'packages', 'needs attention', 'directory', 'team', 'settings', 'organization', 'account', 'receive packages'];
+    for (const s of setupSteps(empty)) {
+      for (const label of [s.label, s.alt?.label ?? '']) {
+        for (const w of words) expect(label.toLowerCase(), label).not.toContain(w);
+      }
+    }
+  });
+});

@@ -1,5 +1,7 @@
 // A new facility's setup checklist (home page, admins): each step ticks itself from what the
 // facility already has; the list is gone once every step is done, or when an admin dismisses it.
+// Step labels avoid the words of the main navigation ("Settings", "Team", "Directory",
+// "Packages"), so a link named like a destination stays unique on the home page.
 
 export interface SetupFacts {
   /** Live locations on the device. */
@@ -27,16 +29,16 @@ export interface SetupStep {
 
 export function setupSteps(f: SetupFacts): SetupStep[] {
   return [
-    { id: 'locations', label: 'Add the locations packages go to', href: '/directory?tab=locations', done: f.locations > 0 },
+    { id: 'locations', label: 'Add shelves and rooms where parcels wait', href: '/directory?tab=locations', done: f.locations > 0 },
     {
       id: 'directory',
-      label: 'Add recipients to the directory',
+      label: 'Add the people you receive mail for',
       href: '/directory',
-      alt: { label: 'or import them from a spreadsheet', href: '/directory/import' },
+      alt: { label: 'or import a spreadsheet of them', href: '/directory/import' },
       done: f.recipients > 0,
     },
-    { id: 'team', label: 'Invite your team', href: '/team', done: f.members > 1 || f.invitations > 0 },
-    { id: 'settings', label: 'Review the facility settings', href: '/settings', done: f.settingsReviewed },
+    { id: 'team', label: 'Invite colleagues', href: '/team', done: f.members > 1 || f.invitations > 0 },
+    { id: 'settings', label: 'Check time zone, photo retention and reminders', href: '/settings', done: f.settingsReviewed },
   ];
 }
 
