@@ -88,12 +88,18 @@ test('an admin resends an invitation (the old link dies) and revokes one; a dupl
   expect((await page.request.get(`/api/invitations/${newLink.split('/invite/')[1]}`)).status()).toBe(200);
 
   // Resend from the list, then revoke the other.
-  await team.invitation(first).getByRole('button', { name: `Resend the invitation to ${first}` }).click();
+  await team
+    .invitation(first)
+    .getByRole('button', { name: `Resend the invitation to ${first}` })
+    .click();
   await expect(page.getByLabel('Invitation link')).not.toHaveValue(newLink);
   await expect(team.status.filter({ hasText: 'the earlier link no longer works' })).toBeVisible();
   expect((await page.request.get(`/api/invitations/${newLink.split('/invite/')[1]}`)).status()).toBe(404);
 
-  await team.invitation(second).getByRole('button', { name: `Revoke the invitation to ${second}` }).click();
+  await team
+    .invitation(second)
+    .getByRole('button', { name: `Revoke the invitation to ${second}` })
+    .click();
   await expect(team.status.filter({ hasText: `Invitation to ${second} revoked` })).toBeVisible();
   await expect(team.invitation(second)).toHaveCount(0);
   await expect(team.invitation(first)).toBeVisible();
@@ -137,7 +143,7 @@ test('retention of 6 and 366 days is refused, 30 is saved; quiet hours and notif
   await expectNoSeriousA11yProblems(page);
 });
 
-test('the owner deactivates and reactivates a second facility; its writes stop and resume', async ({ page }, testInfo) => {
+test('the owner deactivates and reactivates a second facility, and renames the organization', async ({ page }, testInfo) => {
   desktopOnly(testInfo.project.name);
   const app = new AppPage(page);
   const owner = newAccount('org');
@@ -158,7 +164,8 @@ test('the owner deactivates and reactivates a second facility; its writes stop a
   const annexId = (await (await page.request.get('/api/organization')).json()).facilities.find(
     (f: { name: string }) => f.name === 'Seasonal Annex',
   ).id;
-  const row = async () => (await (await page.request.get('/api/organization')).json()).facilities.find((f: { id: string }) => f.id === annexId);
+  const row = async () =>
+    (await (await page.request.get('/api/organization')).json()).facilities.find((f: { id: string }) => f.id === annexId);
   expect((await row()).active).toBe(false);
 
   await annex.getByRole('button', { name: 'Reactivate Seasonal Annex' }).click();

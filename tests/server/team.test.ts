@@ -218,7 +218,11 @@ describe('resending and revoking invitations', () => {
 
     const anon = new TestClient(t);
     expect((await anon.get(`/api/invitations/${inv.json.token}`)).status).toBe(404);
-    const old = await anon.post(`/api/invitations/${inv.json.token}/accept`, { name: 'Late', password: 'long enough pw', ageConfirmed: true });
+    const old = await anon.post(`/api/invitations/${inv.json.token}/accept`, {
+      name: 'Late',
+      password: 'long enough pw',
+      ageConfirmed: true,
+    });
     expect(old.status).toBe(404);
     expect((await anon.get(`/api/invitations/${res.json.token}`)).json.email).toBe(email);
     expect(

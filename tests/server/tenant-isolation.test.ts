@@ -314,7 +314,9 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
       want(await b.request('PATCH', `/api/team/${A.userId}`, { role: 'viewer' }), [404], 'not_found'),
       want(await b.request('PATCH', `/api/team/${A.userId}`, { role: 'viewer', facilityId: a.facilityId }), [400], 'invalid_input'),
     ];
-    expect((await t.deps.db.prisma.membership.findFirstOrThrow({ where: { userId: A.userId, facilityId: a.facilityId } })).role).toBe('admin');
+    expect((await t.deps.db.prisma.membership.findFirstOrThrow({ where: { userId: A.userId, facilityId: a.facilityId } })).role).toBe(
+      'admin',
+    );
     return responses;
   },
   'DELETE /api/team/:userId': async (b) => {

@@ -15,7 +15,12 @@ describe('quiet hours', () => {
   it('are validated: HH:MM on a 24-hour clock, different start and end, or null', () => {
     expect(facilitySettingsInput.safeParse({ quietHours: { start: '22:00', end: '07:00' } }).success).toBe(true);
     expect(facilitySettingsInput.safeParse({ quietHours: null }).success).toBe(true);
-    for (const q of [{ start: '7:00', end: '08:00' }, { start: '24:00', end: '01:00' }, { start: '10:00', end: '10:00' }, { start: '10:00' }]) {
+    for (const q of [
+      { start: '7:00', end: '08:00' },
+      { start: '24:00', end: '01:00' },
+      { start: '10:00', end: '10:00' },
+      { start: '10:00' },
+    ]) {
       expect(facilitySettingsInput.safeParse({ quietHours: q }).success, JSON.stringify(q)).toBe(false);
     }
   });
