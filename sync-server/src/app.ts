@@ -20,6 +20,7 @@ import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
+import { organizationRoutes } from './routes/organization.ts';
 import { memberRoutes } from './routes/members.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -80,7 +81,8 @@ export function createApp(deps: Deps) {
     .route('/', custodyRoutes)
     .route('/', exportRoutes)
     .route('/', activityRoutes)
-    .route('/', reportRoutes);
+    .route('/', reportRoutes)
+    .route('/', organizationRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -60,6 +60,8 @@ describe('GET /api/facility', () => {
       photoRetentionDays: 90,
       reminderIntervalHours: 24,
       signatureRequired: true,
+      quietHours: null,
+      notificationDefaults: { email: true, sms: false },
       active: true,
       organizationId: a.me.organizations[0].id,
       organizationName: a.body.organizationName,
@@ -224,7 +226,7 @@ describe('roles', () => {
     expect(inv.status).toBe(403);
   });
 
-  it('an admin sees the team with names, emails and roles, in joining order', async () => {
+  it('an admin sees the team with names, emails, roles and last activity, in joining order', async () => {
     const admin = await signUp(t);
     const courier = await joinAs(t, admin, 'courier');
     const viewer = await joinAs(t, admin, 'viewer');
@@ -232,9 +234,9 @@ describe('roles', () => {
     expect(team.status).toBe(200);
     expect(team.json).toEqual({
       members: [
-        { userId: admin.userId, name: admin.body.name, email: admin.body.email, role: 'admin' },
-        { userId: courier.userId, name: 'New courier', email: courier.email, role: 'courier' },
-        { userId: viewer.userId, name: 'New viewer', email: viewer.email, role: 'viewer' },
+        { userId: admin.userId, name: admin.body.name, email: admin.body.email, role: 'admin', lastActiveAt: null },
+        { userId: courier.userId, name: 'New courier', email: courier.email, role: 'courier', lastActiveAt: null },
+        { userId: viewer.userId, name: 'New viewer', email: viewer.email, role: 'viewer', lastActiveAt: null },
       ],
     });
   });

@@ -229,3 +229,60 @@ describe('the database', () => {
     expect((await row(a.facilityId)).reminderIntervalHours).toBe(24);
   });
 });
+
+describe('quiet hours and notification defaults', () => {
+  it('start with none and email only, and an admin sets, shows and clears them', async () => {
+    const a = await signUp(t);
+    const first = await a.client.get('/api/facility');
+    expect(first.json).toMatchObject({ quietHours: null, notificationDefaults: { email: true, sms: false } });
+
+    const res = await patch(a.client, { quietHours: { start: '22:00', end: '07:00' }, notificationDefaults: { email: false, sms: true } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ quietHours: { start: '22:00', end: '07:00' }, notificationDefaults: { email: false, sms: true } });
+    expect(await row(a.facilityId)).toMatchObject({
+      quietHoursStart: '22:00',
+      quietHoursEnd: '07:00',
+      notifyEmailDefault: false,
+      notifySmsDefault: true,
+    });
+    // Other settings stay as they were when only one is sent.
+    expect((await patch(a.client, { photoRetentionDays: 30 })).json.quietHours).toEqual({ start: '22:00', end: '07:00' });
+
+    const cleared = await patch(a.client, { quietHours: null });
+    expect(cleared.json.quietHours).toBeNull();
+    expect(await row(a.facilityId)).toMatchObject({ quietHoursStart: null, quietHoursEnd: null });
+  });
+
+  it.each([
+    ['a time past midnight', { quietHours: { start: '24:00', end: '07:00' } }],
+    ['a time without a colon', { quietHours: { start: '2200', end: '07:00' } }],
+    ['a single hour', { quietHours: { start: '9:00', end: '17:00' } }],
+    ['start equal to end', { quietHours: { start: '08:00', end: '08:00' } }],
+    ['only a start', { quietHours: { start: '08:00' } }],
+    ['an extra key', { quietHours: { start: '08:00', end: '09:00', days: 'all' } }],
+    ['a string', { quietHours: '22:00-07:00' }],
+    ['a missing channel', { notificationDefaults: { email: true } }],
+    ['a channel as text', { notificationDefaults: { email: 'yes', sms: false } }],
+    ['an unknown channel', { notificationDefaults: { email: true, sms: false, pigeon: true } }],
+  ])('refuses %s (400) and changes nothing', async (_what, body) => {
+    const a = await signUp(t);
+    const res = await patch(a.client, body);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('invalid_input');
+    expect(await row(a.facilityId)).toMatchObject({ quietHoursStart: null, notifyEmailDefault: true, notifySmsDefault: false });
+  });
+
+  it('is held by the database too: half-set or malformed quiet hours are refused', async () => {
+    const a = await signUp(t);
+    for (const data of [{ quietHoursStart: '22:00' }, { quietHoursStart: '25:00', quietHoursEnd: '07:00' }]) {
+      await expect(t.deps.db.prisma.facility.update({ where: { id: a.facilityId }, data })).rejects.toThrow();
+    }
+  });
+
+  it('is refused to a non-admin (403)', async () => {
+    const a = await signUp(t);
+    const op = await joinAs(t, a, 'operator');
+    expect((await patch(op.client, { quietHours: { start: '20:00', end: '06:00' } })).status).toBe(403);
+    expect((await row(a.facilityId)).quietHoursStart).toBeNull();
+  });
+});

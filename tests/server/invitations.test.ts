@@ -287,13 +287,28 @@ describe('showing and accepting', () => {
 });
 
 describe('an invitation for someone already in the facility', () => {
-  it('does not change their role (an invitation cannot demote an admin)', async () => {
+  it('is not sent (409 already_member), and one made before they joined does not change their role on accept', async () => {
     const t2 = await startTestApp();
     try {
       const owner = await signUp(t2);
       const inv = await owner.client.post('/api/invitations', { email: owner.body.email, role: 'viewer', facilityId: owner.facilityId });
-      expect(inv.status).toBe(201);
-      expect((await owner.client.post(`/api/invitations/${inv.json.token}/accept`, {})).status).toBe(200);
+      expect(inv.status).toBe(409);
+      expect(inv.json.error).toBe('already_member');
+      // An invitation still open from before (stored directly) cannot demote an admin.
+      const token = 'x'.repeat(43);
+      await t2.deps.db.prisma.invitation.create({
+        data: {
+          id: randomUUID(),
+          organizationId: owner.me.organizations[0].id,
+          facilityId: owner.facilityId,
+          email: owner.body.email,
+          role: 'viewer',
+          tokenHash: createHash('sha256').update(token).digest('hex'),
+          invitedById: owner.userId,
+          expiresAt: new Date(Date.now() + 3600_000),
+        },
+      });
+      expect((await owner.client.post(`/api/invitations/${token}/accept`, {})).status).toBe(200);
       const me = await owner.client.get('/api/me');
       expect(me.json.memberships.map((m: { role: string }) => m.role)).toEqual(['admin']);
     } finally {

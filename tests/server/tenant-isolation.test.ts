@@ -350,6 +350,66 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect(res.json.invitations).toEqual([]);
     return [res];
   },
+  'PATCH /api/team/:userId': async (b) => {
+    // A's admin is no member of B's facility: not found, and A's membership is untouched.
+    const responses = [
+      want(await b.request('PATCH', `/api/team/${A.userId}`, { role: 'viewer' }), [404], 'not_found'),
+      want(await b.request('PATCH', `/api/team/${A.userId}`, { role: 'viewer', facilityId: a.facilityId }), [400], 'invalid_input'),
+    ];
+    expect((await t.deps.db.prisma.membership.findFirstOrThrow({ where: { userId: A.userId, facilityId: a.facilityId } })).role).toBe(
+      'admin',
+    );
+    return responses;
+  },
+  'DELETE /api/team/:userId': async (b) => {
+    const res = want(await b.request('DELETE', `/api/team/${A.userId}`), [404], 'not_found');
+    expect(await t.deps.db.prisma.membership.count({ where: { userId: A.userId } })).toBe(2);
+    expect((await A.client.get('/api/facility')).status).toBe(200);
+    return [res];
+  },
+  'POST /api/invitations/:id/resend': async (b) => {
+    const before = t.mailer.sent.filter((m) => m.to === a.invitedEmail).length;
+    const res = want(await b.post(`/api/invitations/${a.invitationId}/resend`), [404], 'not_found');
+    expect(t.mailer.sent.filter((m) => m.to === a.invitedEmail)).toHaveLength(before);
+    expect((await new TestClient(t).get(`/api/invitations/${a.invitationToken}`)).status).toBe(200);
+    return [res];
+  },
+  'DELETE /api/invitations/:id': async (b) => {
+    const res = want(await b.request('DELETE', `/api/invitations/${a.invitationId}`), [404], 'not_found');
+    expect(await t.deps.db.prisma.invitation.count({ where: { id: a.invitationId } })).toBe(1);
+    return [res];
+  },
+  'GET /api/organization': async (b) => {
+    const res = want(await b.get('/api/organization'), [200]);
+    expect(res.json.id).toBe(B.me.organizations[0].id);
+    expect(res.json.facilities.map((f: { id: string }) => f.id)).not.toContain(a.facilityId);
+    return [res];
+  },
+  'PATCH /api/organization': async (b) => {
+    const named = want(await b.request('PATCH', '/api/organization', { name: 'B takes A', id: a.organizationId }), [400], 'invalid_input');
+    const res = want(await b.request('PATCH', '/api/organization', { name: 'B renamed org' }), [200]);
+    expect(res.json.id).toBe(B.me.organizations[0].id);
+    expect((await t.deps.db.prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).name).toBe(A.body.organizationName);
+    return [named, res];
+  },
+  'POST /api/facilities/:id/deactivate': async (b) => {
+    const responses = [
+      want(await b.post(`/api/facilities/${a.facilityId}/deactivate`), [404], 'not_found'),
+      want(await b.post(`/api/facilities/${a.secondFacilityId}/deactivate`), [404], 'not_found'),
+    ];
+    expect((await t.deps.db.prisma.facility.findUniqueOrThrow({ where: { id: a.facilityId } })).active).toBe(true);
+    return responses;
+  },
+  'POST /api/facilities/:id/reactivate': async (b) => {
+    await t.deps.db.prisma.facility.update({ where: { id: a.secondFacilityId }, data: { active: false } });
+    try {
+      const res = want(await b.post(`/api/facilities/${a.secondFacilityId}/reactivate`), [404], 'not_found');
+      expect((await t.deps.db.prisma.facility.findUniqueOrThrow({ where: { id: a.secondFacilityId } })).active).toBe(false);
+      return [res];
+    } finally {
+      await t.deps.db.prisma.facility.update({ where: { id: a.secondFacilityId }, data: { active: true } });
+    }
+  },
 
   // Sync.
   'POST /api/sync/push': async (b) => {

@@ -8,6 +8,7 @@ import type {
   createFacilityInput,
   deleteAccountInput,
   invitationInput,
+  organizationInput,
   loginInput,
   passwordResetInput,
   passwordResetRequestInput,
@@ -78,6 +79,13 @@ export interface Facility {
   reminderIntervalHours: number;
   /** "Signature required for every hand-off". */
   signatureRequired: boolean;
+  /**
+   * No notification leaves between these local times (facility time zone); null: none. Optional:
+   * a facility cached on the device by an older version has neither of these two.
+   */
+  quietHours?: { start: string; end: string } | null;
+  /** The channels a new recipient starts with. */
+  notificationDefaults?: { email: boolean; sms: boolean };
   active: boolean;
   organizationId: string;
   organizationName: string;
@@ -85,6 +93,30 @@ export interface Facility {
   isOrganizationOwner: boolean;
   /** Only for roles that hand packages over (docs/sync.md "Pickup codes"). */
   pickupKey?: string;
+}
+
+export interface TeamMember {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  /** The latest push of any of their devices in this facility; null before any. */
+  lastActiveAt: string | null;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  isOwner: boolean;
+  facilities: {
+    id: string;
+    name: string;
+    code: string;
+    active: boolean;
+    deactivatedAt: string | null;
+    createdAt: string;
+    members: number;
+  }[];
 }
 
 export interface InvitationInfo {
@@ -119,7 +151,17 @@ export const api = {
   updateFacility: (body: z.input<typeof facilitySettingsInput>) => request<Facility>('PATCH', '/api/facility', body),
   createFacility: (body: z.input<typeof createFacilityInput>) =>
     request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),
-  team: () => request<{ members: { userId: string; name: string; email: string; role: Role }[] }>('GET', '/api/team'),
+  team: () => request<{ members: TeamMember[] }>('GET', '/api/team'),
+  changeRole: (userId: string, role: Role) =>
+    request<{ userId: string; role: Role }>('PATCH', `/api/team/${encodeURIComponent(userId)}`, { role }),
+  removeMember: (userId: string) => request<void>('DELETE', `/api/team/${encodeURIComponent(userId)}`),
+  resendInvitation: (id: string) =>
+    request<{ id: string; expiresAt: string; token?: string }>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
+  revokeInvitation: (id: string) => request<void>('DELETE', `/api/invitations/${encodeURIComponent(id)}`),
+  organization: () => request<Organization>('GET', '/api/organization'),
+  renameOrganization: (body: z.input<typeof organizationInput>) => request<Organization>('PATCH', '/api/organization', body),
+  deactivateFacility: (id: string) => request<Organization>('POST', `/api/facilities/${encodeURIComponent(id)}/deactivate`),
+  reactivateFacility: (id: string) => request<Organization>('POST', `/api/facilities/${encodeURIComponent(id)}/reactivate`),
   /** Names and roles of the active facility's members (any member may read them). */
   members: () => request<{ members: { userId: string; name: string; role: Role }[] }>('GET', '/api/facility/members'),
   /** A package's custody chain and whether it verifies (http-api.md "Packages and custody"). */

@@ -113,3 +113,7 @@ export const deleteAccountInput = z.strictObject({ password: z.string().min(1).m
 
 /** An organization owner hands the organization to one of its admins. */
 export const transferOrganizationInput = z.strictObject({ userId: z.string().uuid() });
+
+export const organizationInput = z.strictObject({
+  name: z.string().trim().min(1, { message: 'Enter a name' }).max(120),
+});

@@ -41,6 +41,30 @@ const wholeNumber = (what: string, { min, max }: { min: number; max: number }) =
     .min(min, { message: `${what} must be between ${min} and ${max}` })
     .max(max, { message: `${what} must be between ${min} and ${max}` });
 
+/** A local time of day, "HH:MM" on a 24-hour clock. */
+export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const localTime = z.string().regex(LOCAL_TIME, { message: 'Enter a time as HH:MM (24-hour clock)' });
+
+/**
+ * Quiet hours: no notification leaves between `start` and `end`, local times in the facility's
+ * time zone (a span past midnight, 22:00–07:00, is allowed); null: no quiet hours.
+ */
+export const quietHours = z
+  .strictObject({ start: localTime, end: localTime })
+  .refine((q) => q.start !== q.end, { message: 'Quiet hours must start and end at different times', path: ['end'] })
+  .nullable();
+export type QuietHours = z.infer<typeof quietHours>;
+
+/** Whether the local time `hhmm` falls in the quiet hours (start included, end excluded). */
+export function inQuietHours(q: QuietHours, hhmm: string): boolean {
+  if (!q) return false;
+  return q.start < q.end ? hhmm >= q.start && hhmm < q.end : hhmm >= q.start || hhmm < q.end;
+}
+
+/** The channels a recipient added to the directory starts with. */
+export const notificationDefaults = z.strictObject({ email: z.boolean(), sms: z.boolean() });
+export type NotificationDefaults = z.infer<typeof notificationDefaults>;
+
 export const facilitySettingsInput = z
   .strictObject({
     name: z.string().trim().min(1, { message: 'Enter a name' }).max(120),
@@ -48,6 +72,8 @@ export const facilitySettingsInput = z
     photoRetentionDays: wholeNumber('Photo retention (days)', PHOTO_RETENTION_DAYS),
     reminderIntervalHours: wholeNumber('Reminder interval (hours)', REMINDER_INTERVAL_HOURS),
     signatureRequired: z.boolean(),
+    quietHours,
+    notificationDefaults,
   })
   .partial();
 export type FacilitySettingsInput = z.infer<typeof facilitySettingsInput>;

@@ -40,6 +40,9 @@ const EXPECTED: Record<Action, Role[]> = {
   'facility.create': ['admin'],
   'team.read': ['admin'],
   'team.invite': ['admin'],
+  'team.manage': ['admin'],
+  'organization.read': ['admin'],
+  'organization.manage': [], // organization owners only, see below
   'integrations.manage': ['admin'],
   'directory.manage': ['admin'],
   'billing.manage': [], // organization owners only, see below
@@ -75,19 +78,21 @@ describe('the permission table', () => {
     expect(can({ role: null, isOrganizationOwner: true }, 'billing.manage')).toBe(false);
   });
 
-  it('lets the organization owner create facilities whatever the facility role; ownership grants nothing else', () => {
-    for (const role of ROLES) expect(can({ role, isOrganizationOwner: true }, 'facility.create'), role).toBe(true);
-    for (const action of ACTIONS.filter((a) => a !== 'facility.create' && a !== 'billing.manage')) {
+  it('lets the organization owner create facilities and run the organization whatever the facility role; ownership grants nothing else', () => {
+    const ownerActions: Action[] = ['facility.create', 'organization.read', 'organization.manage'];
+    for (const role of ROLES) for (const a of ownerActions) expect(can({ role, isOrganizationOwner: true }, a), `${a} ${role}`).toBe(true);
+    for (const action of ACTIONS.filter((a) => !ownerActions.includes(a) && a !== 'billing.manage')) {
       for (const role of ROLES) expect(can({ role, isOrganizationOwner: true }, action), `${action} ${role}`).toBe(can({ role }, action));
     }
   });
 
   it('lets nobody without a membership do anything', () => {
-    for (const action of ACTIONS.filter((a) => a !== 'facility.create')) {
+    const ownerActions: Action[] = ['facility.create', 'organization.read', 'organization.manage'];
+    for (const action of ACTIONS.filter((a) => !ownerActions.includes(a))) {
       expect(can({ role: null }, action), action).toBe(false);
       expect(can({ role: null, isOrganizationOwner: true }, action), action).toBe(false);
     }
-    expect(can({ role: null }, 'facility.create')).toBe(false);
+    for (const a of ownerActions) expect(can({ role: null }, a), a).toBe(false);
   });
 
   it('recognizes roles', () => {

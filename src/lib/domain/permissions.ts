@@ -44,6 +44,9 @@ export const ACTIONS = [
   'facility.create',
   'team.read',
   'team.invite',
+  'team.manage',
+  'organization.read',
+  'organization.manage',
   'integrations.manage',
   'billing.manage',
   'reports.read',
@@ -84,6 +87,12 @@ const TABLE: Record<Action, readonly Role[]> = {
   'facility.create': ['admin'],
   'team.read': ['admin'],
   'team.invite': ['admin'],
+  // Changing a member's role, removing a member, resending or revoking an invitation.
+  'team.manage': ['admin'],
+  // The organization page: its facilities and their state (owners too, see OWNER_ANY_ROLE).
+  'organization.read': ['admin'],
+  // Renaming the organization, deactivating and reactivating its facilities: owners only.
+  'organization.manage': [],
   'integrations.manage': ['admin'],
   'billing.manage': ['admin'],
   // The facility's numbers: admins, and viewers (who see and export but change nothing).
@@ -92,6 +101,9 @@ const TABLE: Record<Action, readonly Role[]> = {
 
 /** Actions that belong to the organization's owner whatever their facility role. */
 const OWNER_ONLY: ReadonlySet<Action> = new Set<Action>(['billing.manage']);
+
+/** Actions the organization's owner may take whatever their role in the facility at hand. */
+const OWNER_ANY_ROLE: ReadonlySet<Action> = new Set<Action>(['facility.create', 'organization.read', 'organization.manage']);
 
 export interface Actor {
   /** The actor's role in the facility in question; null when they have no membership there. */
@@ -102,7 +114,7 @@ export interface Actor {
 
 export function can(actor: Actor, action: Action): boolean {
   if (OWNER_ONLY.has(action) && !actor.isOrganizationOwner) return false;
-  if (actor.isOrganizationOwner && action === 'facility.create') return true;
+  if (actor.isOrganizationOwner && OWNER_ANY_ROLE.has(action)) return true;
   return actor.role !== null && TABLE[action].includes(actor.role);
 }
 

@@ -81,3 +81,56 @@ export function listMemberNames(db: Db, facilityId: string) {
     select: { role: true, user: { select: { id: true, name: true } } },
   });
 }
+
+/**
+ * The facility's memberships, locked until the transaction ends: two admins changing roles at
+ * once are taken one after the other, so the last-admin rule sees the other's change.
+ */
+export async function lockTeam(tx: Tx, facilityId: string) {
+  await tx.$queryRaw`SELECT id FROM memberships WHERE "facilityId" = ${facilityId}::uuid FOR UPDATE`;
+  return tx.membership.findMany({ where: { facilityId }, select: { userId: true, role: true } });
+}
+
+export const setMemberRole = (db: Db, facilityId: string, userId: string, role: Role) =>
+  db.membership.update({ where: { userId_facilityId: { userId, facilityId } }, data: { role } });
+
+export const deleteMembership = (db: Db, facilityId: string, userId: string) =>
+  db.membership.delete({ where: { userId_facilityId: { userId, facilityId } } });
+
+/** The latest sync of each member's devices in the facility (sync_clients.updatedAt). */
+export async function lastSyncByUser(db: Db, facilityId: string): Promise<Map<string, Date>> {
+  const rows = await db.syncClient.groupBy({ by: ['userId'], where: { facilityId }, _max: { updatedAt: true } });
+  return new Map(rows.flatMap((r) => (r._max.updatedAt ? [[r.userId, r._max.updatedAt] as const] : [])));
+}
+
+export const isMemberByEmail = async (db: Db, facilityId: string, email: string) =>
+  (await db.membership.count({ where: { facilityId, user: { email } } })) > 0;
+
+export const findOrganization = (db: Db, organizationId: string) =>
+  db.organization.findUnique({ where: { id: organizationId }, select: { id: true, name: true, ownerUserId: true } });
+
+export const renameOrganization = (db: Db, organizationId: string, name: string) =>
+  db.organization.update({ where: { id: organizationId }, data: { name }, select: { id: true, name: true } });
+
+/** The organization's facilities, or only those `userId` is a member of. */
+export function listOrganizationFacilities(db: Db, organizationId: string, onlyMemberId?: string) {
+  return db.facility.findMany({
+    where: { organizationId, ...(onlyMemberId ? { memberships: { some: { userId: onlyMemberId } } } : {}) },
+    orderBy: { createdAt: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      code: true,
+      active: true,
+      deactivatedAt: true,
+      createdAt: true,
+      _count: { select: { memberships: true } },
+    },
+  });
+}
+
+export const findOrganizationFacility = (db: Db, organizationId: string, facilityId: string) =>
+  db.facility.findFirst({ where: { id: facilityId, organizationId }, select: { id: true, active: true } });
+
+export const setFacilityActive = (db: Db, facilityId: string, active: boolean) =>
+  db.facility.update({ where: { id: facilityId }, data: { active, deactivatedAt: active ? null : new Date() } });

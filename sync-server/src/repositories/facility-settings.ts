@@ -8,7 +8,17 @@ type Db = PrismaClient | Tx;
 export function updateFacilitySettings(
   db: Db,
   facilityId: string,
-  data: { name?: string; timezone?: string; photoRetentionDays?: number; reminderIntervalHours?: number; signatureRequired?: boolean },
+  data: {
+    name?: string;
+    timezone?: string;
+    photoRetentionDays?: number;
+    reminderIntervalHours?: number;
+    signatureRequired?: boolean;
+    quietHoursStart?: string | null;
+    quietHoursEnd?: string | null;
+    notifyEmailDefault?: boolean;
+    notifySmsDefault?: boolean;
+  },
 ) {
   return db.facility.update({ where: { id: facilityId }, data });
 }

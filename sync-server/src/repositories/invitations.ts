@@ -41,3 +41,22 @@ export async function markInvitationAccepted(db: Db, id: string): Promise<boolea
   const r = await db.invitation.updateMany({ where: { id, acceptedAt: null }, data: { acceptedAt: new Date() } });
   return r.count === 1;
 }
+
+/** The open (not yet accepted, not expired) invitation of `email` to the facility, if any. */
+export const findOpenInvitationFor = (db: Db, facilityId: string, email: string) =>
+  db.invitation.findFirst({ where: { facilityId, email, acceptedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } });
+
+/** An invitation of the facility not accepted yet (expired ones too: resending revives them). */
+export const findPendingInvitation = (db: Db, facilityId: string, id: string) =>
+  db.invitation.findFirst({ where: { id, facilityId, acceptedAt: null } });
+
+/** A new token and expiry: the old link stops working at once. */
+export async function renewInvitation(db: Db, facilityId: string, id: string, tokenHash: string, expiresAt: Date): Promise<boolean> {
+  const r = await db.invitation.updateMany({ where: { id, facilityId, acceptedAt: null }, data: { tokenHash, expiresAt } });
+  return r.count === 1;
+}
+
+export async function deletePendingInvitation(db: Db, facilityId: string, id: string): Promise<boolean> {
+  const r = await db.invitation.deleteMany({ where: { id, facilityId, acceptedAt: null } });
+  return r.count === 1;
+}

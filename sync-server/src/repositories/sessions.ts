@@ -69,3 +69,7 @@ export class SessionRepository implements Adapter {
     await this.prisma.session.update({ where: { id: sessionId }, data: { activeFacilityId: facilityId } });
   }
 }
+
+/** Ends every session of the user that works in `facilityId` (they lost their membership there). */
+export const deleteSessionsInFacility = (db: PrismaClient | Tx, userId: string, facilityId: string) =>
+  db.session.deleteMany({ where: { userId, activeFacilityId: facilityId } });

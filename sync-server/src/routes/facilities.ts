@@ -7,6 +7,7 @@ import { actorOf } from '../http/actor.ts';
 import { createFacility } from '../services/create-facility.ts';
 import { getFacility } from '../services/get-facility.ts';
 import { listTeam } from '../services/list-team.ts';
+import { changeMemberRole, removeMember } from '../services/manage-team.ts';
 import { updateFacility } from '../services/update-facility.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
 
@@ -18,6 +19,11 @@ const facilityBody = z.object({
   photoRetentionDays: z.number().int(),
   reminderIntervalHours: z.number().int(),
   signatureRequired: z.boolean().openapi({ description: '"Signature required for every hand-off"' }),
+  quietHours: z
+    .object({ start: z.string(), end: z.string() })
+    .nullable()
+    .openapi({ description: 'No notification leaves between these local times (facility time zone); null: none' }),
+  notificationDefaults: z.object({ email: z.boolean(), sms: z.boolean() }).openapi({ description: 'Channels a new recipient starts with' }),
   active: z.boolean(),
   organizationId: z.string(),
   organizationName: z.string(),
@@ -67,10 +73,45 @@ const teamRoute = createRoute({
   tags: ['facilities'],
   responses: {
     200: json(
-      z.object({ members: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES) })) }),
+      z.object({
+        members: z.array(
+          z.object({
+            userId: z.string(),
+            name: z.string(),
+            email: z.string(),
+            role: z.enum(ROLES),
+            lastActiveAt: z.date().nullable().openapi({ description: 'Latest push of any of their devices in this facility' }),
+          }),
+        ),
+      }),
       'Members of the active facility',
     ),
     ...errors(401, 403, 404),
+  },
+});
+
+const memberParam = z.object({ userId: z.string().uuid() });
+const teamError = errors(400, 401, 403, 404, 409);
+
+const changeRoleRoute = createRoute({
+  method: 'patch',
+  path: '/api/team/{userId}',
+  tags: ['facilities'],
+  request: { params: memberParam, ...jsonBody(z.strictObject({ role: z.enum(ROLES) })) },
+  responses: {
+    200: json(z.object({ userId: z.string(), role: z.enum(ROLES) }), 'Their role in the active facility, changed'),
+    ...teamError,
+  },
+});
+
+const removeMemberRoute = createRoute({
+  method: 'delete',
+  path: '/api/team/{userId}',
+  tags: ['facilities'],
+  request: { params: memberParam },
+  responses: {
+    204: { description: 'Removed from the active facility; their sessions working there ended' },
+    ...teamError,
   },
 });
 
@@ -78,4 +119,11 @@ export const facilityRoutes = router()
   .openapi(facilityRoute, async (c) => c.json(await getFacility(c.get('deps'), await actorOf(c)), 200))
   .openapi(updateFacilityRoute, async (c) => c.json(await updateFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 200))
   .openapi(createRouteDef, async (c) => c.json(await createFacility(c.get('deps'), await actorOf(c), c.req.valid('json')), 201))
-  .openapi(teamRoute, async (c) => c.json(await listTeam(c.get('deps'), await actorOf(c)), 200));
+  .openapi(teamRoute, async (c) => c.json(await listTeam(c.get('deps'), await actorOf(c)), 200))
+  .openapi(changeRoleRoute, async (c) =>
+    c.json(await changeMemberRole(c.get('deps'), await actorOf(c), c.req.valid('param').userId, c.req.valid('json').role), 200),
+  )
+  .openapi(removeMemberRoute, async (c) => {
+    await removeMember(c.get('deps'), await actorOf(c), c.req.valid('param').userId);
+    return c.body(null, 204);
+  });

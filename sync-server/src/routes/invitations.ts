@@ -7,7 +7,7 @@ import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { requireUser, startSession } from '../http/session.ts';
 import { acceptInvitation, getInvitation } from '../services/accept-invitation.ts';
-import { inviteMember } from '../services/invite-member.ts';
+import { inviteMember, resendInvitation, revokeInvitation } from '../services/invite-member.ts';
 import { listInvitations } from '../services/list-team.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
 
@@ -23,8 +23,32 @@ const createInv = createRoute({
       z.object({ id: z.string(), token: z.string().optional() }),
       'Invited; the token is returned only when no mail provider is configured',
     ),
-    ...errors(400, 401, 403, 404),
+    ...errors(400, 401, 403, 404, 409, 429),
   },
+});
+
+const invitationId = z.object({ id: z.string().uuid() });
+
+const resendInv = createRoute({
+  method: 'post',
+  path: '/api/invitations/{id}/resend',
+  tags: ['invitations'],
+  request: { params: invitationId },
+  responses: {
+    200: json(
+      z.object({ id: z.string(), expiresAt: z.date(), token: z.string().optional() }),
+      'Sent again with a new link; the old link no longer works. The token as for a new invitation',
+    ),
+    ...errors(400, 401, 403, 404, 429),
+  },
+});
+
+const revokeInv = createRoute({
+  method: 'delete',
+  path: '/api/invitations/{id}',
+  tags: ['invitations'],
+  request: { params: invitationId },
+  responses: { 204: { description: 'Withdrawn; the link no longer works' }, ...errors(400, 401, 403, 404) },
 });
 
 const listInv = createRoute({
@@ -74,6 +98,11 @@ export const invitationRoutes = router()
   .openapi(createInv, async (c) => {
     const { user } = requireUser(c);
     return c.json(await inviteMember(c.get('deps'), user, c.req.valid('json')), 201);
+  })
+  .openapi(resendInv, async (c) => c.json(await resendInvitation(c.get('deps'), await actorOf(c), c.req.valid('param').id), 200))
+  .openapi(revokeInv, async (c) => {
+    await revokeInvitation(c.get('deps'), await actorOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
   })
   .openapi(listInv, async (c) => c.json(await listInvitations(c.get('deps'), await actorOf(c)), 200))
   .openapi(showInv, async (c) => c.json(await getInvitation(c.get('deps'), c.req.valid('param').token), 200))

@@ -33,6 +33,8 @@ export async function getFacility(deps: Deps, actor: Actor, facility: FacilityRo
     photoRetentionDays: f.photoRetentionDays,
     reminderIntervalHours: f.reminderIntervalHours,
     signatureRequired: f.signatureRequired,
+    quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
+    notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
     active: f.active,
     organizationId: f.organizationId,
     organizationName: f.organization.name,

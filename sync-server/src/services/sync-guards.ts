@@ -22,6 +22,10 @@ export function checkSyncRequest(actor: Actor, req: { facilityId: string; schema
 }
 
 export async function assertWritable(deps: Deps, actor: Actor) {
+  // A deactivated facility keeps its history readable (pulls, exports) but takes no writes.
+  if (!actor.facility.active) {
+    throw new AppError(403, 'read_only', 'This facility is deactivated: its data can be read and exported, not changed');
+  }
   const sub = await findSubscription(deps.db.prisma, actor.facilityId);
   if (sub && accessMode(sub, new Date()) !== 'full') {
     throw new AppError(403, 'read_only', 'This facility is read-only until its subscription is renewed');

@@ -11,6 +11,11 @@ export async function updateFacility(deps: Deps, actor: Actor, input: FacilitySe
   authorize(actor, 'facility.update');
   if (!actor.facility.active) throw new AppError(403, 'read_only', 'This facility is closed: its settings cannot change');
   await assertWritable(deps, actor);
-  const updated = await updateFacilitySettings(deps.db.prisma, actor.facilityId, input);
+  const { quietHours, notificationDefaults, ...plain } = input;
+  const updated = await updateFacilitySettings(deps.db.prisma, actor.facilityId, {
+    ...plain,
+    ...(quietHours !== undefined ? { quietHoursStart: quietHours?.start ?? null, quietHoursEnd: quietHours?.end ?? null } : {}),
+    ...(notificationDefaults ? { notifyEmailDefault: notificationDefaults.email, notifySmsDefault: notificationDefaults.sms } : {}),
+  });
   return getFacility(deps, actor, { ...actor.facility, ...updated });
 }

@@ -94,7 +94,7 @@ export class AppPage {
   async invite(email: string, role: string): Promise<string> {
     await (await mainNav(this.page, 'Team')).click();
     await this.page.getByLabel('Email').fill(email);
-    await this.page.getByLabel('Role').selectOption(role);
+    await this.page.getByLabel('Role', { exact: true }).selectOption(role);
     await this.page.getByRole('button', { name: 'Send invitation' }).click();
     const link = this.page.getByLabel('Invitation link');
     await expect(link).toHaveValue(/\/invite\/[A-Za-z0-9_-]+$/);
