@@ -19,7 +19,7 @@ describe('GET /api/me', () => {
     const me = await a.client.get('/api/me');
     expect(me.status).toBe(200);
     expect(me.json).toEqual({
-      user: { id: a.userId, name: a.body.name, email: a.body.email },
+      user: { id: a.userId, name: a.body.name, email: a.body.email, emailOptOut: false },
       organizations: [{ id: facility.organizationId, name: a.body.organizationName, isOwner: true }],
       memberships: [
         {

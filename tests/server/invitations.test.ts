@@ -154,7 +154,7 @@ describe('showing and accepting', () => {
     expect(ok.setCookies).toHaveLength(1);
     expect(ok.setCookies[0]).toMatch(/HttpOnly/i);
     const me = await anon.get('/api/me');
-    expect(me.json.user).toEqual({ id: expect.any(String), name: newcomer.name, email: inv.email });
+    expect(me.json.user).toEqual({ id: expect.any(String), name: newcomer.name, email: inv.email, emailOptOut: false });
     expect(me.json.memberships).toEqual([expect.objectContaining({ facilityId: admin.facilityId, role: 'operator' })]);
     expect(me.json.activeFacilityId).toBe(admin.facilityId);
     expect(me.json.organizations).toEqual([{ id: admin.me.organizations[0].id, name: admin.body.organizationName, isOwner: false }]);
