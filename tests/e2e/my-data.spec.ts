@@ -79,7 +79,7 @@ test('correct my name, download my data, and delete a teammate’s account', asy
 
   // The team no longer lists them.
   await page.reload();
-  await expect(page.getByRole('cell', { name: 'Pat Corrected' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Pat Corrected (you)', exact: true })).toBeVisible();
   await expect(page.getByRole('cell', { name: mate.name })).toHaveCount(0);
   await expect(page.getByText(mate.email)).toHaveCount(0);
 });
