@@ -3,19 +3,11 @@
 // (the old link dies) and revoked, retention outside 7–365 is refused, a second facility is
 // deactivated and reactivated, a new facility's checklist ticks itself, and axe finds no serious
 // or critical problem on these pages.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, desktopOnly, test, watchErrors } from './fixtures.ts';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test, watchErrors } from './fixtures.ts';
 import { AppPage, mainNav, newAccount } from './pages/app.ts';
 import { DirectoryPage } from './pages/directory.ts';
 import { SettingsPage } from './pages/settings.ts';
 import { OrganizationPage, TeamPage } from './pages/team.ts';
-
-async function expectNoSeriousA11yProblems(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('an admin changes a member’s role and removes them; the removed member’s session ends', async ({ page, browser }, testInfo) => {
   desktopOnly(testInfo.project.name);

@@ -1,40 +1,19 @@
 // The desk's export and activity log: an admin downloads the package history from /exports and
 // finds a package made in the test in it (UTF-8 BOM, its row, formulas neutralised), and filters
 // /activity by person; axe finds no serious or critical violation on either page.
-import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
-import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
-import { expect, desktopOnly, test, trackingNo } from './fixtures.ts';
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test, trackingNo } from './fixtures.ts';
 import { ActivityPage, ExportPage } from './pages/admin-desk.ts';
 import { AppPage, newAccount } from './pages/app.ts';
+import { pushFromAnotherDevice } from './pages/intake.ts';
 
 /** Logs a package on the server as one of the person's devices would. */
-async function receive(request: APIRequestContext, facilityId: string, args: Record<string, unknown>) {
-  const res = await request.post('/api/sync/push', {
-    data: {
-      protocolVersion: 1,
-      schemaVersion: 1,
-      facilityId,
-      clientId: randomUUID(),
-      mutations: [
-        {
-          id: 1,
-          name: 'package.receive.v2',
-          args: { id: randomUUID(), carrier: 'other', receivedAt: new Date().toISOString(), ...args },
-          clientTime: new Date().toISOString(),
-        },
-      ],
-    },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  expect((await res.json()).results[0].status).toBe('applied');
-}
-
-async function noSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+async function receive(request: APIRequestContext, args: Record<string, unknown>) {
+  await pushFromAnotherDevice(request, [
+    { name: 'package.receive.v2', args: { id: randomUUID(), carrier: 'other', receivedAt: new Date().toISOString(), ...args } },
+  ]);
 }
 
 test('an admin downloads the package history and filters the activity by person', async ({ page, baseURL }, testInfo) => {
@@ -56,14 +35,14 @@ test('an admin downloads the package history and filters the activity by person'
   expect(accepted.status(), await accepted.text()).toBe(200);
   const mine = trackingNo('EXPA');
   const theirs = trackingNo('EXPB');
-  await receive(page.request, facility.id, { trackingNumber: mine, recipientName: 'Lovelace, Ada', sender: '=cmd|"/c calc"!A1' });
-  await receive(mate, facility.id, { trackingNumber: theirs, recipientName: 'Grace Hopper' });
+  await receive(page.request, { trackingNumber: mine, recipientName: 'Lovelace, Ada', sender: '=cmd|"/c calc"!A1' });
+  await receive(mate, { trackingNumber: theirs, recipientName: 'Grace Hopper' });
   await mate.dispose();
 
   // The export, with its progress, saved under the facility's name and range.
   const exports = new ExportPage(page);
   await exports.open();
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yProblems(page);
   const file = await exports.download(today, today);
   expect(file.name).toBe(`packages-${facility.code}-${today}-${today}.csv`);
   await expect(exports.progress).toContainText('2 packages');
@@ -85,7 +64,7 @@ test('an admin downloads the package history and filters the activity by person'
   const activity = new ActivityPage(page);
   await activity.open();
   await expect(activity.rows).toHaveCount(2);
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yProblems(page);
   await activity.person.selectOption({ label: 'Olive Operator' });
   await activity.show();
   await expect(activity.rows).toHaveCount(1);

@@ -1,6 +1,7 @@
 // The fixture every spec uses: a test fails on any error the app logged or threw, in any page of
 // its browser contexts (failed network loads aside: they are expected offline and for 401/404s).
-import { expect, test as base, type BrowserContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
 import sharp from 'sharp';
 
 const appErrors: string[] = [];
@@ -28,6 +29,13 @@ export const test = base.extend<{ errorsChecked: void }>({
 });
 
 export { expect };
+
+/** axe finds no serious or critical accessibility problem on the page as it is now. */
+export async function expectNoSeriousA11yProblems(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 export const desktopOnly = (name: string) => test.skip(name !== 'desktop', 'one viewport is enough for this flow');
 

@@ -2,8 +2,7 @@
 // email, and the CSV zip), an owner is asked to hand over first, and a teammate deletes their
 // account (signing in fails afterwards). axe finds no serious or critical problem on /account.
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
-import { desktopOnly, expect, test, watchErrors } from './fixtures.ts';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test, watchErrors } from './fixtures.ts';
 import { AppPage, mainNav, newAccount } from './pages/app.ts';
 
 test('correct my name, download my data, and delete a teammate’s account', async ({ page, browser }, testInfo) => {
@@ -14,9 +13,7 @@ test('correct my name, download my data, and delete a teammate’s account', asy
 
   await (await mainNav(page, 'Account')).click();
   await expect(page.getByRole('heading', { name: 'Account', level: 1 })).toBeVisible();
-  const axe = await new AxeBuilder({ page }).analyze();
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  await expectNoSeriousA11yProblems(page);
 
   // Correct my name: the header follows.
   await page.getByLabel('Name', { exact: true }).fill('Pat Corrected');

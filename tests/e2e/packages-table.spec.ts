@@ -1,9 +1,8 @@
 // The desk's packages table (issue "Admin desk"): an admin on a wide screen filters, searches and
 // sorts the facility's packages from the server, moves through rows with the keyboard, opens one
 // in the side panel, selects two and exports them as CSV; axe finds no serious or critical problem.
-import AxeBuilder from '@axe-core/playwright';
 import { readFile } from 'node:fs/promises';
-import { expect, desktopOnly, test, trackingNo, watchErrors } from './fixtures.ts';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test, trackingNo, watchErrors } from './fixtures.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { DeskTable, seedPackages } from './pages/desk.ts';
 import { PackagesPage } from './pages/packages.ts';
@@ -34,9 +33,7 @@ test('an admin filters, searches, sorts, opens a package in the side panel and e
   await expect(desk.header('Received')).toHaveAttribute('aria-sort', 'descending');
 
   // axe: no serious or critical violation on the table.
-  const axe = await new AxeBuilder({ page }).analyze();
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expectNoSeriousA11yProblems(page);
 
   // The search box: a tracking number's last digits, then part of a name; it is kept in the address.
   await desk.search('3333');

@@ -1,8 +1,7 @@
 // The reports page at the desk: every chart draws (a canvas each), a chart's table opens, its CSV
 // downloads with the rows shown, and axe finds no serious or critical problem.
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
-import { desktopOnly, expect, test } from './fixtures.ts';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test } from './fixtures.ts';
 import { AppPage, mainNav, newAccount } from './pages/app.ts';
 
 test('reports draw their charts, show a table and download it as CSV', async ({ page }, testInfo) => {
@@ -49,7 +48,5 @@ test('reports draw their charts, show a table and download it as CSV', async ({ 
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(rows).toHaveCount(2);
 
-  const axe = await new AxeBuilder({ page }).analyze();
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  await expectNoSeriousA11yProblems(page);
 });

@@ -4,6 +4,7 @@
 // age of a hold, who did something (by name, offline from the device's copy of the member list) and
 // which device. Pure: the detail page, Needs attention and the tests share it.
 import { HOLD_REASONS, PROXY_REASONS, RETURN_REASONS } from './handoff';
+import { ACTIVITY_TYPE_LABELS } from './activity';
 import { carrierLabel } from './carriers';
 import type { PackageEventRow, PackageRow } from './sync/rows';
 
@@ -85,18 +86,7 @@ const FIELD_WORDS: Record<string, string> = {
 
 /** One timeline entry's headline: "Updated by Ada", "Delivered by you", "Returned by a former member". */
 export function eventHeadline(e: Pick<PackageEventRow, 'type' | 'actorId'>, nameOf: NameOf): string {
-  const verb: Record<string, string> = {
-    received: 'Received',
-    updated: 'Updated',
-    held: 'Held',
-    delivered: 'Delivered',
-    returned: 'Returned to sender',
-    reopened: 'Reopened',
-    photo_attached: 'Photo attached',
-    deleted: 'Deleted',
-    receive_undone: 'Logging undone',
-    handoff_refused: 'Refused hand-off kept as evidence',
-  };
+  const verb: Record<string, string> = { ...ACTIVITY_TYPE_LABELS, handoff_refused: 'Refused hand-off kept as evidence' };
   return `${verb[e.type] ?? e.type.replace(/_/g, ' ')} by ${nameOf(e.actorId)}`;
 }
 

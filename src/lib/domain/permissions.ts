@@ -99,6 +99,12 @@ const TABLE: Record<Action, readonly Role[]> = {
   'reports.read': ['admin', 'viewer'],
 };
 
+/**
+ * Who works at the admin desk (the packages table, exports): admins and viewers on a big screen.
+ * Operators and couriers keep the device list; every member may still export through the API.
+ */
+export const worksAtDesk = (role: Role | null | undefined) => role === 'admin' || role === 'viewer';
+
 /** Actions that belong to the organization's owner whatever their facility role. */
 const OWNER_ONLY: ReadonlySet<Action> = new Set<Action>(['billing.manage']);
 

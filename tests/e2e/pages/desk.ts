@@ -3,6 +3,7 @@
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { mainNav } from './app.ts';
+import { pushFromAnotherDevice } from './intake.ts';
 
 export interface SeedPackage {
   trackingNumber: string;
@@ -15,25 +16,14 @@ export interface SeedPackage {
 
 /** Pushes package.receive.v2 from a throwaway client of the signed-in person; returns the ids. */
 export async function seedPackages(request: APIRequestContext, packages: SeedPackage[]): Promise<string[]> {
-  const facilityId = (await (await request.get('/api/me')).json()).activeFacilityId as string;
   const ids = packages.map(() => randomUUID());
-  const clientTime = new Date().toISOString();
-  const res = await request.post('/api/sync/push', {
-    data: {
-      protocolVersion: 1,
-      schemaVersion: 1,
-      facilityId,
-      clientId: randomUUID(),
-      mutations: packages.map(({ hoursAgo, ...p }, i) => ({
-        id: i + 1,
-        name: 'package.receive.v2',
-        args: { id: ids[i], carrier: 'ups', receivedAt: new Date(Date.now() - (hoursAgo ?? i + 1) * 3_600_000).toISOString(), ...p },
-        clientTime,
-      })),
-    },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  expect(((await res.json()).results as { status: string }[]).every((r) => r.status === 'applied')).toBe(true);
+  await pushFromAnotherDevice(
+    request,
+    packages.map(({ hoursAgo, ...p }, i) => ({
+      name: 'package.receive.v2',
+      args: { id: ids[i], carrier: 'ups', receivedAt: new Date(Date.now() - (hoursAgo ?? i + 1) * 3_600_000).toISOString(), ...p },
+    })),
+  );
   return ids;
 }
 
