@@ -4,7 +4,7 @@
 // rows.ts, or the other way round, fails here instead of silently not syncing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNCED_TABLES, columnsOf, isNullable, kindOf, type ColumnKind, type SyncedTable } from '../../src/lib/domain/sync/rows.ts';
-import { SQL_TABLE } from '../../sync-server/src/repositories/sync.ts';
+import { SQL_TABLE, toWireRow } from '../../sync-server/src/repositories/sync.ts';
 import { Prisma } from '../../sync-server/src/generated/prisma/client.ts';
 import { asOwner, startTestApp, type TestApp } from './harness.ts';
 
@@ -41,6 +41,16 @@ const PG: Record<ColumnKind, string> = {
 };
 
 describe('synced row shapes', () => {
+  it('carries every timestamp in the one ISO form devices write, whatever zeros jsonb dropped', () => {
+    // Postgres's jsonb prints timestamp(3) without trailing zeros and without a zone.
+    const row = toWireRow('packageEvents', { at: '2026-11-29T12:11:01.15', recordedAt: '2026-11-29T12:11:02', type: 'received' });
+    expect(row).toEqual({ at: '2026-11-29T12:11:01.150Z', recordedAt: '2026-11-29T12:11:02.000Z', type: 'received' });
+    expect(toWireRow('packages', { receivedAt: '2026-11-29T12:11:01.123+00:00', deletedAt: null })).toEqual({
+      receivedAt: '2026-11-29T12:11:01.123Z',
+      deletedAt: null,
+    });
+  });
+
   it.for(SYNCED_TABLES)('%s: the Prisma model has exactly the row columns (and the server-only ones)', (table) => {
     const wire = columnsOf(table).map(([c]) => c);
     const model = Object.keys(MODEL_FIELDS[table]).filter((c) => !(c in serverOnly(table)));

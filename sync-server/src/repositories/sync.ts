@@ -66,7 +66,11 @@ type Json = Record<string, unknown>;
 export function toWireRow(table: SyncedTable, row: Json): Json {
   for (const f of DATE_FIELDS[table]) {
     const v = row[f];
-    if (typeof v === 'string' && !/[zZ]|[+-]\d\d:?\d\d$/.test(v)) row[f] = `${v}Z`;
+    if (typeof v !== 'string') continue;
+    // jsonb drops trailing zeros of the fraction ("…:01.15"); the wire carries the one ISO form
+    // every device writes ("…:01.150Z"), so strings compare equal across the round trip.
+    const at = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+    if (!Number.isNaN(at.getTime())) row[f] = at.toISOString();
   }
   return row;
 }
