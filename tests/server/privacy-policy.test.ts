@@ -7,7 +7,12 @@ import { loadEnv } from '../../sync-server/src/env.ts';
 import { TestClient, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
-const PRODUCTION = { APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db.internal/ptp', PUBLIC_ORIGIN: 'https://mail.example.com' };
+const PRODUCTION = {
+  APP_SECRET: 'x'.repeat(32),
+  DATABASE_URL: 'postgres://db.internal/ptp',
+  PUBLIC_ORIGIN: 'https://mail.example.com',
+  ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 let t: TestApp;
 beforeAll(async () => {
