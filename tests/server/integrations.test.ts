@@ -212,6 +212,16 @@ describe('an admin connects the facility’s integrations', () => {
   });
 });
 
+describe('the API document', () => {
+  it('describes the four integrations routes from their schemas', async () => {
+    const doc = (await keep(admin.client.get('/api/openapi.json'))).json;
+    expect(Object.keys(doc.paths['/api/integrations/{kind}']).sort()).toEqual(['delete', 'put']);
+    expect(doc.paths['/api/integrations'].get.responses['200'].content['application/json'].schema).toBeDefined();
+    expect(doc.paths['/api/integrations/{kind}/test'].post.responses['200']).toBeDefined();
+    expect(doc.paths['/api/integrations/{kind}'].put.parameters[0].schema.enum).toEqual(['twilio', 'slack', 'teams']);
+  });
+});
+
 describe('who may', () => {
   it.each(['operator', 'courier', 'viewer'])('a %s gets 403 on every integrations route', async (role) => {
     const { client } = await joinAs(t, admin, role);
