@@ -30,6 +30,8 @@ describe('webhook URLs in production', () => {
     expect(problem('teams', 'https://webhook.office.com/x')).toBe('wrong_host');
     expect(problem('teams', 'https://x.webhook.office.com.evil.test/x')).toBe('wrong_host');
     expect(problem('teams', 'https://evilwebhook.office.com/x')).toBe('wrong_host');
+    expect(problem('teams', 'https://make.powerplatform.com/x')).toBe('wrong_host');
+    expect(problem('teams', 'https://environment.api.powerplatform.com/x')).toBe('wrong_host');
     expect(problem('slack', 'https://127.0.0.1/services/x')).toBe('wrong_host');
     expect(problem('slack', 'https://[::1]/services/x')).toBe('wrong_host');
     expect(problem('slack', 'https://hooks.slack.com:8443/services/x')).toBe('wrong_port');

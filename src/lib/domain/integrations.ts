@@ -97,13 +97,15 @@ export function credentialHint(kind: IntegrationKind, credentials: TwilioCredent
 // --- Webhook URLs (SSRF guard, the pure half; the server resolves names and checks addresses) ---
 
 /**
- * The provider's own hosts. Slack: incoming webhooks live on hooks.slack.com. Teams: the retired
- * Office 365 connectors on <tenant>.webhook.office.com, and Workflows (Power Automate / Logic Apps)
- * on *.logic.azure.com and *.powerplatform.com (…environment.api.powerplatform.com).
+ * The provider's own hosts. Slack: incoming webhooks live on hooks.slack.com. Teams: Workflows
+ * ("Post to a channel when a webhook request is received", Power Automate) on
+ * <id>.environment.api.powerplatform.com, earlier on *.logic.azure.com (Logic Apps); the Office 365
+ * connectors on <tenant>.webhook.office.com (being retired by Microsoft, still accepted for the
+ * facilities that have one).
  */
 export const WEBHOOK_HOSTS: Record<'slack' | 'teams', { exact: string[]; suffixes: string[] }> = {
   slack: { exact: ['hooks.slack.com'], suffixes: [] },
-  teams: { exact: [], suffixes: ['.webhook.office.com', '.logic.azure.com', '.powerplatform.com'] },
+  teams: { exact: [], suffixes: ['.environment.api.powerplatform.com', '.logic.azure.com', '.webhook.office.com'] },
 };
 
 export type WebhookUrlProblem = 'invalid_url' | 'not_https' | 'credentials_in_url' | 'wrong_host' | 'wrong_port';
