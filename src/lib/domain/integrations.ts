@@ -55,7 +55,9 @@ export const CREDENTIAL_SCHEMAS = { twilio: twilioCredentials, slack: slackCrede
 
 /** PUT /api/integrations/{kind}: the credentials of that kind, and whether messages go out (default: yes). */
 export const connectIntegrationInput = z.strictObject({
-  credentials: z.record(z.string(), z.unknown()),
+  credentials: z
+    .record(z.string(), z.unknown())
+    .describe('twilio: { accountSid, authToken, from } (from: E.164 number or Messaging Service SID); slack, teams: { webhookUrl }'),
   enabled: z.boolean().optional(),
 });
 export type ConnectIntegrationInput = z.infer<typeof connectIntegrationInput>;
