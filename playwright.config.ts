@@ -36,6 +36,7 @@ export default defineConfig({
     url: `http://localhost:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), AUTH_RATE_LIMIT_PER_MINUTE: '1000', NODE_ENV: 'development' },
+    // Local webhooks allowed: the Slack and Teams stand-ins of the specs listen on 127.0.0.1.
+    env: { PORT: String(PORT), AUTH_RATE_LIMIT_PER_MINUTE: '1000', NODE_ENV: 'development', ALLOW_LOCAL_WEBHOOKS: 'true' },
   },
 });

@@ -18,6 +18,7 @@ import { directoryRoutes } from './routes/directory.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
+import { integrationRoutes } from './routes/integrations.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
 import { organizationRoutes } from './routes/organization.ts';
@@ -82,7 +83,8 @@ export function createApp(deps: Deps) {
     .route('/', exportRoutes)
     .route('/', activityRoutes)
     .route('/', reportRoutes)
-    .route('/', organizationRoutes);
+    .route('/', organizationRoutes)
+    .route('/', integrationRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,6 +1,7 @@
 // Configuration, validated once at boot (fail fast with a message a person can act on).
 // Every variable is documented in .env.example.
 import { z } from 'zod';
+import { DEVELOPMENT_KEY_RING, parseKeyRing, type KeyRing } from './notifications/secret-box.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -83,6 +84,23 @@ const schema = z.object({
   /** Days a soft-deleted row is kept as a tombstone before it is purged. */
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SYNC_PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(2000),
+  /**
+   * Keys for integration credentials at rest (AES-256-GCM): "kid:<base64 of 32 bytes>", comma
+   * separated, the first encrypts and every one decrypts (rotation). Required in production;
+   * elsewhere unset means a fixed, published development key.
+   */
+  ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Development and tests only: webhooks may be http and point anywhere, local addresses too. */
+  ALLOW_LOCAL_WEBHOOKS: bool,
+  /** Where the Twilio SDK sends its requests instead of https://api.twilio.com (a local fake in tests). */
+  TWILIO_API_BASE: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -90,6 +108,8 @@ export type Env = z.infer<typeof schema> & {
   PUBLIC_ORIGIN: string;
   /** True when PUBLIC_ORIGIN was not configured and is this machine's http://localhost:<PORT>. */
   PUBLIC_ORIGIN_IS_DEFAULT: boolean;
+  /** ENCRYPTION_KEY parsed (or the development key ring outside production). */
+  ENCRYPTION_KEY_RING: KeyRing;
 };
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -108,12 +128,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   if (env.NODE_ENV === 'production') {
     // No embedded database, no Host-derived links and no throwaway secret in production.
-    const missing = (['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET'] as const).filter((k) => !env[k]);
+    const missing = (['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET', 'ENCRYPTION_KEY'] as const).filter((k) => !env[k]);
     if (missing.length) {
       throw new Error(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}\nSee .env.example.`,
       );
     }
+    if (env.ALLOW_LOCAL_WEBHOOKS)
+      throw new Error(
+        'Invalid configuration:\n  ALLOW_LOCAL_WEBHOOKS: webhooks to local addresses are never allowed in production\nSee .env.example.',
+      );
     if (env.SEED_DEMO)
       throw new Error(
         'Invalid configuration:\n  SEED_DEMO: the demo (with its published password) is never seeded in production\nSee .env.example.',
@@ -122,11 +146,27 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
     throw new Error('Invalid configuration:\n  BCRYPT_COST: must be at least 12 in production\nSee .env.example.');
   }
+  let keyRing = DEVELOPMENT_KEY_RING;
+  if (env.ENCRYPTION_KEY) {
+    try {
+      keyRing = parseKeyRing(env.ENCRYPTION_KEY);
+    } catch (e) {
+      throw new Error(`Invalid configuration:\n  ENCRYPTION_KEY: ${(e as Error).message}\nSee .env.example.`);
+    }
+  } else if (env.NODE_ENV === 'development') {
+    console.warn('[env] ENCRYPTION_KEY is not set: integration credentials are sealed with the published development key');
+  }
   // Development and tests without a secret: a per-process random one (signed URLs then die with
   // the process, which is what a throwaway secret should do).
   const secret = env.APP_SECRET ?? cryptoRandomSecret();
   const publicOrigin = env.PUBLIC_ORIGIN ?? `http://localhost:${env.PORT}`;
-  return { ...env, APP_SECRET: secret, PUBLIC_ORIGIN: publicOrigin, PUBLIC_ORIGIN_IS_DEFAULT: !env.PUBLIC_ORIGIN };
+  return {
+    ...env,
+    APP_SECRET: secret,
+    PUBLIC_ORIGIN: publicOrigin,
+    PUBLIC_ORIGIN_IS_DEFAULT: !env.PUBLIC_ORIGIN,
+    ENCRYPTION_KEY_RING: keyRing,
+  };
 }
 
 /**

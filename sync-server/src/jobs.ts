@@ -1,7 +1,8 @@
-// Scheduled work in the server process: tombstone purging (hourly). Every job runs under an
+// Scheduled work in the server process: tombstone purging, integration key rotation (hourly). Every job runs under an
 // advisory lock, so with several server processes on one database each run happens once.
 import type { Deps } from './context.ts';
 import { runExclusive } from './db/job-lock.ts';
+import { rotateIntegrationKeys } from './notifications/integrations.ts';
 import { listFacilityIds } from './repositories/facilities.ts';
 import { deleteExpiredRateLimits } from './repositories/rate-limits.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
@@ -21,6 +22,11 @@ export async function runJobsOnce(deps: Deps, now = new Date()): Promise<string[
   });
   await job('rate-limit-sweep', async () => {
     await deleteExpiredRateLimits(deps.db.prisma, new Date(now.getTime() - 3600_000));
+  });
+  await job('integration-key-rotation', async () => {
+    const { resealed, unreadable } = await rotateIntegrationKeys(deps);
+    if (resealed) console.log(`[jobs] integration credentials re-encrypted with the current key: ${resealed}`);
+    if (unreadable) console.error(`[jobs] integration credentials sealed with a key ENCRYPTION_KEY no longer lists: ${unreadable}`);
   });
   return ran;
 }

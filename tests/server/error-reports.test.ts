@@ -127,6 +127,30 @@ describe('error reports', () => {
     expect(event.request?.data).toBeUndefined();
   });
 
+  it('carries no integration credential when connecting one fails unexpectedly', async () => {
+    const admin = await signUp(t);
+    const token = 'ErrorReportWebhookSecret99';
+    const webhookUrl = `https://hooks.slack.com/services/T0/B0/${token}`;
+    const before = envelopes.length;
+    const original = t.deps.db.withFacility;
+    t.deps.db.withFacility = async () => {
+      throw Object.assign(new Error(`could not store ${webhookUrl}`), { credentials: { webhookUrl } });
+    };
+    let res;
+    try {
+      res = await admin.client.request('PUT', '/api/integrations/slack', { credentials: { webhookUrl } });
+    } finally {
+      t.deps.db.withFacility = original;
+    }
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain(token);
+    await flushErrorReports(5000);
+    const sent = envelopes.slice(before);
+    expect(sent.flatMap(eventsIn)).toHaveLength(1);
+    expect(sent.flatMap(eventsIn)[0]!.tags).toMatchObject({ method: 'PUT', route: '/api/integrations/:kind' });
+    for (const envelope of sent) expect(envelope.text).not.toContain(token);
+  });
+
   it('gives the app the DSN in the pages it serves, and only when SENTRY_DSN is set', async () => {
     const page = '<!doctype html><html><head><title>x</title></head><body></body></html>';
     const withDsn = createApp(t.deps);

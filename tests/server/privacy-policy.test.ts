@@ -2,12 +2,18 @@
 // system. Each `describe` quotes the promise it proves; promises of features still to be built
 // are proven by their own feature tests when they land (tenancy: tenant-isolation.test.ts; photos:
 // blobs tests).
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../sync-server/src/env.ts';
-import { TestClient, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
+import { TestClient, asOwner, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
-const PRODUCTION = { APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db.internal/ptp', PUBLIC_ORIGIN: 'https://mail.example.com' };
+const PRODUCTION = {
+  APP_SECRET: 'x'.repeat(32),
+  DATABASE_URL: 'postgres://db.internal/ptp',
+  PUBLIC_ORIGIN: 'https://mail.example.com',
+  ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 let t: TestApp;
 beforeAll(async () => {
@@ -39,6 +45,40 @@ describe('§7 "Passwords hashed with bcrypt (cost factor 12)"', () => {
   it('defaults to cost 12 and refuses a lower cost in production', () => {
     expect(loadEnv({}).BCRYPT_COST).toBe(12);
     expect(() => loadEnv({ NODE_ENV: 'production', ...PRODUCTION, BCRYPT_COST: '10' })).toThrow(/BCRYPT_COST/);
+  });
+});
+
+describe('§7 "Integration credentials encrypted with AES-256-GCM at rest"', () => {
+  it('stores a sealed envelope, never the plaintext, that opens only with its key and only in its own row', async () => {
+    const { client, facilityId } = await signUp(t);
+    const token = 'PrivacyPolicyWebhookToken0001';
+    const webhookUrl = `https://hooks.slack.com/services/T0/B0/${token}`;
+    expect((await client.request('PUT', '/api/integrations/slack', { credentials: { webhookUrl } })).status).toBe(200);
+
+    const [row] = (await asOwner(t, (c) => c.query(`SELECT credentials FROM integrations WHERE "facilityId" = $1`, [facilityId]))).rows;
+    const sealed: string = row.credentials;
+    expect(sealed).not.toContain(token);
+    expect(sealed).not.toContain(Buffer.from(webhookUrl).toString('base64').slice(0, 24));
+    const [version, kid, iv, ciphertext, tag] = sealed.split('.');
+    expect([version, kid]).toEqual(['v1', t.deps.env.ENCRYPTION_KEY_RING.currentKid]);
+    expect(Buffer.from(iv!, 'base64url')).toHaveLength(12);
+    expect(Buffer.from(tag!, 'base64url')).toHaveLength(16);
+
+    // AES-256-GCM with the configured key opens it, bound to this facility's Slack row.
+    const key = t.deps.env.ENCRYPTION_KEY_RING.keys.get(kid!)!;
+    expect(key).toHaveLength(32);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'));
+    decipher.setAAD(Buffer.from(`integration:${facilityId}:slack`));
+    decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
+    const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext!, 'base64url')), decipher.final()]).toString('utf8');
+    expect(JSON.parse(plain)).toEqual({ webhookUrl });
+
+    // Any other key does not.
+    const other = createDecipheriv('aes-256-gcm', randomBytes(32), Buffer.from(iv!, 'base64url'));
+    other.setAAD(Buffer.from(`integration:${facilityId}:slack`));
+    other.setAuthTag(Buffer.from(tag!, 'base64url'));
+    other.update(Buffer.from(ciphertext!, 'base64url'));
+    expect(() => other.final()).toThrow(/authenticate/);
   });
 });
 

@@ -11,15 +11,16 @@ const PRODUCTION = {
   APP_SECRET: 'x'.repeat(32),
   DATABASE_URL: 'postgres://db.internal/ptp',
   PUBLIC_ORIGIN: 'https://mail.example.com',
+  ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 describe('production configuration', () => {
-  it.each(['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET'] as const)('refuses to start without %s', (name) => {
+  it.each(['DATABASE_URL', 'PUBLIC_ORIGIN', 'APP_SECRET', 'ENCRYPTION_KEY'] as const)('refuses to start without %s', (name) => {
     expect(() => loadEnv({ ...PRODUCTION, [name]: '' })).toThrow(new RegExp(`${name}: required when NODE_ENV=production`));
     expect(() => loadEnv({ ...PRODUCTION, [name]: undefined })).toThrow(new RegExp(name));
   });
 
-  it('starts with all three, and never seeds the demo there, not even when asked', () => {
+  it('starts with all four, and never seeds the demo there, not even when asked', () => {
     const env = loadEnv(PRODUCTION);
     expect(env.PUBLIC_ORIGIN).toBe('https://mail.example.com');
     expect(shouldSeedDemo(env, true)).toBe(false);

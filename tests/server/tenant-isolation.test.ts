@@ -47,6 +47,8 @@ const image = (background: string) =>
     .jpeg()
     .toBuffer();
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** A's Slack webhook: a secret of A that only A's server-side sender ever reads. */
+const A_SLACK_URL = 'https://hooks.slack.com/services/TASECRET/BASECRET/aSecretSlackWebhookToken';
 const upload = (c: TestClient, bytes: Buffer) =>
   c.request('PUT', `/api/sync/blobs/${sha256(bytes)}`, new Uint8Array(bytes), { 'content-type': 'image/jpeg' });
 
@@ -79,6 +81,9 @@ beforeAll(async () => {
   expect((await upload(A.client, only)).status).toBe(201);
   expect((await upload(A.client, shared)).status).toBe(201);
   const hash = sha256(only);
+
+  const slack = await A.client.request('PUT', '/api/integrations/slack', { credentials: { webhookUrl: A_SLACK_URL } });
+  expect(slack.status, slack.text).toBe(200);
 
   const facility = await A.client.get('/api/facility');
   a = {
@@ -125,6 +130,8 @@ beforeAll(async () => {
     'A Second Desk',
     'Alice Secret-Recipient',
     'alice.secret@a-only.test',
+    A_SLACK_URL,
+    'aSecretSlackWebhookToken',
   );
 });
 afterAll(() => t?.close());
@@ -555,6 +562,34 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect(byA.json).toEqual({ items: [], nextCursor: null });
     const named = want(await b.get(`/api/activity?facilityId=${a.facilityId}`), [200]);
     return [res, byA, named];
+  },
+  'GET /api/integrations': async (b) => {
+    const res = want(await b.get('/api/integrations'), [200]);
+    expect(res.json.items.every((i: { connected: boolean }) => !i.connected)).toBe(true);
+    return [res];
+  },
+  'PUT /api/integrations/:kind': async (b) => {
+    const own = want(
+      await b.request('PUT', '/api/integrations/slack', {
+        credentials: { webhookUrl: 'https://hooks.slack.com/services/TB/BB/bOwnWebhook' },
+      }),
+      [200],
+    );
+    expect(own.json.hint).toBe('hook');
+    const slackOfA = async () => (await A.client.get('/api/integrations')).json.items.find((i: { kind: string }) => i.kind === 'slack');
+    expect(await slackOfA()).toMatchObject({ connected: true, hint: A_SLACK_URL.slice(-4) });
+    const gone = want(await b.request('DELETE', '/api/integrations/slack'), [204]);
+    expect(await slackOfA()).toMatchObject({ connected: true });
+    return [own, gone];
+  },
+  'POST /api/integrations/:kind/test': async (b) => {
+    const res = want(await b.post('/api/integrations/slack/test', {}), [404], 'not_found');
+    return [res];
+  },
+  'DELETE /api/integrations/:kind': async (b) => {
+    const res = want(await b.request('DELETE', '/api/integrations/slack'), [404], 'not_found');
+    expect((await A.client.get('/api/integrations')).json.items.find((i: { kind: string }) => i.kind === 'slack').connected).toBe(true);
+    return [res];
   },
   'GET /api/blobs/local/:facilityId/:file': async (b) => {
     // A forged signature, and B's own valid signature moved onto A's object, both fail.

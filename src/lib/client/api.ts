@@ -16,6 +16,14 @@ import type {
   transferOrganizationInput,
   updateProfileInput,
 } from '$lib/domain/account';
+import type {
+  ConnectIntegrationInput,
+  IntegrationKind,
+  IntegrationList,
+  IntegrationView,
+  TestIntegrationInput,
+  TestIntegrationResult,
+} from '$lib/domain/integrations';
 import type { MyProfile } from '$lib/domain/my-data';
 import type { Reports, ReportsQuery } from '$lib/domain/reports';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
@@ -149,6 +157,12 @@ export const api = {
     request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
   facility: () => request<Facility>('GET', '/api/facility'),
   updateFacility: (body: z.input<typeof facilitySettingsInput>) => request<Facility>('PATCH', '/api/facility', body),
+  integrations: () => request<IntegrationList>('GET', '/api/integrations'),
+  connectIntegration: (kind: IntegrationKind, body: ConnectIntegrationInput) =>
+    request<IntegrationView>('PUT', `/api/integrations/${kind}`, body),
+  testIntegration: (kind: IntegrationKind, body: TestIntegrationInput) =>
+    request<TestIntegrationResult>('POST', `/api/integrations/${kind}/test`, body),
+  disconnectIntegration: (kind: IntegrationKind) => request<void>('DELETE', `/api/integrations/${kind}`),
   createFacility: (body: z.input<typeof createFacilityInput>) =>
     request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),
   team: () => request<{ members: TeamMember[] }>('GET', '/api/team'),
