@@ -18,7 +18,11 @@ export const findProfile = (db: Db, userId: string) =>
 export const emailTakenByOther = async (db: Db, email: string, userId: string) =>
   (await db.user.count({ where: { email, id: { not: userId } } })) > 0;
 
-export const updateProfile = (db: Db, userId: string, data: { name?: string; email?: string; emailOptOut?: boolean }) =>
+export const updateProfile = (
+  db: Db,
+  userId: string,
+  data: { name?: string; email?: string; emailOptOut?: boolean; emailVerifiedAt?: null },
+) =>
   db.user.update({
     where: { id: userId },
     data,
