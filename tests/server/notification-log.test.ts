@@ -181,6 +181,23 @@ describe('GET /api/notifications/{id}', () => {
   });
 });
 
+describe('GET /api/notifications/{id}/html', () => {
+  it('serves the HTML as its own sandboxed document that runs nothing and loads nothing', async () => {
+    const res = await admin.client.get(`/api/notifications/${ids.captured}/html`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.text).toBe('<p>Hello Grace, a package is <strong>waiting</strong>.</p>');
+    const csp = res.headers.get('content-security-policy')!;
+    for (const d of ["default-src 'none'", 'sandbox', "frame-ancestors 'self'", "style-src 'unsafe-inline'"]) expect(csp).toContain(d);
+    expect(csp).not.toMatch(/script-src/);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // A row without HTML (an SMS, a failed send that kept nothing) has none to show.
+    expect((await admin.client.get(`/api/notifications/${ids.sms}/html`)).status).toBe(404);
+    const viewer = await joinAs(t, admin, 'viewer');
+    expect((await viewer.client.get(`/api/notifications/${ids.captured}/html`)).status).toBe(403);
+  });
+});
+
 describe('POST /api/notifications/{id}/resend', () => {
   it('queues a failed one again as the same row, and refuses any other status', async () => {
     const res = await admin.client.post(`/api/notifications/${ids.failed}/resend`);

@@ -114,6 +114,7 @@ beforeAll(async () => {
       error: 'Resend 422',
       subject: 'A package for Alice Secret-Recipient',
       bodyText: 'ASECRET0000000001 is here',
+      bodyHtml: '<p>ASECRET0000000001 is here</p>',
     }),
     bellNotificationId: await writeBellRow(t, A.facilityId, A.userId, { packageId: p.id, recipientId }),
   };
@@ -584,6 +585,9 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
   'GET /api/notifications/:id': async (b) => [
     want(await b.get(`/api/notifications/${a.failedNotificationId}`), [404], 'not_found'),
     want(await b.get(`/api/notifications/${a.bellNotificationId}`), [404], 'not_found'),
+  ],
+  'GET /api/notifications/:id/html': async (b) => [
+    want(await b.get(`/api/notifications/${a.failedNotificationId}/html`), [404], 'not_found'),
   ],
   'POST /api/notifications/:id/resend': async (b) => {
     const res = want(await b.post(`/api/notifications/${a.failedNotificationId}/resend`), [404], 'not_found');

@@ -3,6 +3,7 @@
 // entries' email/SMS switches (/api/me/recipients). Everything answers for the session's active
 // facility only (the switches: the user's own entries in their facilities).
 import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
 import {
   bellPage,
   bellQuery,
@@ -19,7 +20,7 @@ import { actorOf } from '../http/actor.ts';
 import { requireUser } from '../http/session.ts';
 import { markBellRead, readBell } from '../services/bell.ts';
 import { changeMyRecipient, readMyRecipients } from '../services/my-recipients.ts';
-import { readNotification, readNotificationLog, resendNotification } from '../services/notification-log.ts';
+import { readNotification, readNotificationHtml, readNotificationLog, resendNotification } from '../services/notification-log.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
 
 const logRoute = createRoute({
@@ -41,6 +42,28 @@ const messageRoute = createRoute({
   request: { params: notificationIdParam },
   responses: { 200: json(notificationMessage, 'The notification and its message'), ...errors(400, 401, 403, 404, 409) },
 });
+
+const htmlRoute = createRoute({
+  method: 'get',
+  path: '/api/notifications/{id}/html',
+  tags: ['notifications'],
+  description:
+    'The message’s HTML as its own document for the outbox viewer: sandboxed by its Content-Security-Policy (no scripts, ' +
+    'no network requests, inline styles allowed), framed only by this app. Admins only.',
+  request: { params: notificationIdParam },
+  responses: {
+    200: { content: { 'text/html': { schema: z.string() } }, description: 'The message as HTML' },
+    ...errors(400, 401, 403, 404, 409),
+  },
+});
+
+/**
+ * The policy of a message frame: a sandbox (CSP3 `sandbox`, as the iframe's own sandbox="") with no
+ * script and no request (remote images are trackers), inline styles (every email has them), and
+ * only this app may frame it.
+ */
+export const MESSAGE_FRAME_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox; frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
 const resendRoute = createRoute({
   method: 'post',
@@ -98,6 +121,15 @@ export const notificationRoutes = router()
   .openapi(messageRoute, async (c) => {
     c.header('cache-control', 'no-store');
     return c.json(await readNotification(c.get('deps'), await actorOf(c), c.req.valid('param').id.toLowerCase()), 200);
+  })
+  .openapi(htmlRoute, async (c) => {
+    const html = await readNotificationHtml(c.get('deps'), await actorOf(c), c.req.valid('param').id.toLowerCase());
+    return c.body(html, 200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': MESSAGE_FRAME_CSP,
+      'x-frame-options': 'SAMEORIGIN',
+      'cache-control': 'no-store',
+    });
   })
   .openapi(resendRoute, async (c) =>
     c.json(await resendNotification(c.get('deps'), await actorOf(c), c.req.valid('param').id.toLowerCase()), 200),

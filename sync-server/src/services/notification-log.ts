@@ -67,6 +67,17 @@ export async function readNotification(deps: Deps, actor: Actor, id: string): Pr
   return { ...toItem(row), subject: row.subject, bodyText: row.bodyText, bodyHtml: row.bodyHtml };
 }
 
+/**
+ * The message's HTML as a document of its own, for the outbox's viewer frame. Served under its own
+ * policy (routes/notifications.ts): no scripts, no requests anywhere (remote images stay unloaded,
+ * so opening a message tells no tracker), its inline styles allowed so it looks as it was sent.
+ */
+export async function readNotificationHtml(deps: Deps, actor: Actor, id: string): Promise<string> {
+  const message = await readNotification(deps, actor, id);
+  if (message.bodyHtml === null) throw notFound('This notification kept no HTML message');
+  return message.bodyHtml;
+}
+
 export async function resendNotification(deps: Deps, actor: Actor, id: string): Promise<NotificationMessage> {
   authorize(actor, 'notifications.resend');
   const outcome = await deps.db.withFacility(actor.facilityId, (tx) => requeueFailed(tx, actor.facilityId, id));
