@@ -51,7 +51,8 @@ export class Bell {
       this.failures++;
       this.reachable = false;
     }
-    if (this.running && document.visibilityState !== 'hidden') this.timer = setTimeout(() => void this.refresh(), bellPollDelay(this.failures));
+    if (this.running && document.visibilityState !== 'hidden')
+      this.timer = setTimeout(() => void this.refresh(), bellPollDelay(this.failures));
   }
 
   async markRead(ids: string[] | 'all') {
