@@ -57,6 +57,7 @@ export class Bell {
 
   async markRead(ids: string[] | 'all') {
     const { unread } = await api.markRead(ids === 'all' ? { all: true } : { ids });
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp taken once, not state
     const now = new Date().toISOString();
     this.items = this.items.map((i) => (ids === 'all' || ids.includes(i.id) ? { ...i, readAt: i.readAt ?? now } : i));
     this.unread = unread;
