@@ -15,6 +15,7 @@ import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 const PORT = Number(process.env.E2E_PORT ?? 4173) + 1;
 let server: PostgresServer;
 
+// eslint-disable-next-line no-empty-pattern -- Playwright passes fixtures first; this hook needs none
 test.beforeAll(async ({}, testInfo) => {
   if (testInfo.project.name === 'tablet') return;
   server = await startPostgresServer(PORT);
