@@ -162,6 +162,26 @@ describe('/api/unsubscribe/{token}', () => {
   });
 });
 
+describe('the API document', () => {
+  it('describes every notification route', async () => {
+    const doc = (await new TestClient(t).get('/api/openapi.json')).json;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/notifications',
+        '/api/notifications/{id}',
+        '/api/notifications/{id}/html',
+        '/api/notifications/{id}/resend',
+        '/api/me/notifications',
+        '/api/me/notifications/read',
+        '/api/me/recipients',
+        '/api/unsubscribe/{token}',
+      ]),
+    );
+    expect(Object.keys(doc.paths['/api/unsubscribe/{token}'])).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/api/me/recipients'])).toEqual(['get', 'patch']);
+  });
+});
+
 describe('/api/me/recipients: a person’s own switches', () => {
   it('shows the entries with the member’s proven address and changes only those', async () => {
     const member = await joinAs(t, admin, 'courier');
