@@ -11,7 +11,7 @@ type Db = PrismaClient | Tx;
 export const findProfile = (db: Db, userId: string) =>
   db.user.findFirst({
     where: { id: userId, deletedAt: null },
-    select: { id: true, name: true, email: true, emailOptOut: true, createdAt: true },
+    select: { id: true, name: true, email: true, emailOptOut: true, emailVerifiedAt: true, createdAt: true },
   });
 
 /** True when another account (deleted ones never: their address is erased) uses `email`. */
@@ -26,7 +26,7 @@ export const updateProfile = (
   db.user.update({
     where: { id: userId },
     data,
-    select: { id: true, name: true, email: true, emailOptOut: true, createdAt: true },
+    select: { id: true, name: true, email: true, emailOptOut: true, emailVerifiedAt: true, createdAt: true },
   });
 
 export const listOwnedOrganizations = (db: Db, userId: string) =>

@@ -34,11 +34,19 @@ async function checkPassword(deps: Deps, userId: string, password: string | unde
   }
 }
 
-const publicProfile = (p: { id: string; name: string; email: string; emailOptOut: boolean; createdAt: Date }) => ({
+const publicProfile = (p: {
+  id: string;
+  name: string;
+  email: string;
+  emailOptOut: boolean;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+}) => ({
   id: p.id,
   name: p.name,
   email: p.email,
   emailOptOut: p.emailOptOut,
+  emailVerifiedAt: isoOrNull(p.emailVerifiedAt),
   createdAt: iso(p.createdAt),
 });
 
