@@ -116,8 +116,13 @@ test('the bell, the delivery log with the captured outbox, and unsubscribing fro
   await expect(panel).toBeHidden();
   expect((await (await person.request.get('/api/me/notifications')).json()).unread).toBe(0);
 
-  // The admin's delivery log.
+  // The admin's delivery log. The message viewer breaks no Content-Security-Policy: neither the
+  // app's (the frame is a document of this origin) nor the frame's own (its inline styles are allowed).
   const admin = m.admin.page;
+  const cspConsole: string[] = [];
+  m.admin.context.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspConsole.push(msg.text());
+  });
   await (await mainNav(admin, 'Notifications')).click();
   await expect(admin.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
   const rows = admin.getByRole('row');
@@ -138,6 +143,7 @@ test('the bell, the delivery log with the captured outbox, and unsubscribing fro
   await expect(viewer.getByTestId('message-text')).toHaveText(`Hello Pat, package ${m.trackingNumber} is waiting for you at the mailroom.`);
   await expectNoSeriousA11yProblems(admin);
   await viewer.getByRole('button', { name: 'Close' }).click();
+  expect(cspConsole).toEqual([]);
 
   await admin.getByLabel('Status').selectOption('failed');
   await admin.getByRole('button', { name: 'Show', exact: true }).click();
