@@ -137,6 +137,23 @@ describe('/api/unsubscribe/{token}', () => {
     expect((await new TestClient(t, null).post(`/api/unsubscribe/${token}`, {})).status).toBe(200);
   });
 
+  it('still works when the facility is deactivated (read-only): an opt-out is the person’s right', async () => {
+    const owner = await signUp(t);
+    const second = await owner.client.post('/api/facilities', { name: 'Closing desk' });
+    expect(second.status).toBe(201);
+    expect((await owner.client.post('/api/me/active-facility', { facilityId: second.json.id })).status).toBe(200);
+    const id = randomUUID();
+    const pushed = await new Device(owner.client, second.json.id).push([
+      mutation(1, 'recipient.upsert', { id, name: 'Late', email: 'late@example.test' }),
+    ]);
+    expect(pushed.json.results?.[0]?.status, pushed.text).toBe('applied');
+    expect((await owner.client.post(`/api/facilities/${second.json.id}/deactivate`)).status).toBe(200);
+    const token = tokenOf(unsubscribeLink(t.deps, second.json.id, id, 'email').url);
+    expect((await oneClick(token)).status).toBe(200);
+    const row = await t.deps.db.withFacility(second.json.id, (tx) => tx.recipient.findUniqueOrThrow({ where: { id } }));
+    expect(row.notifyEmail).toBe(false);
+  });
+
   it('answers 404 to a forged, altered or foreign token, changing nothing', async () => {
     const good = tokenOf(unsubscribeLink(t.deps, admin.facilityId, alan, 'email').url);
     const [payload, sig] = good.split('.') as [string, string];
