@@ -21,11 +21,13 @@ import { healthRoutes } from './routes/health.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { organizationRoutes } from './routes/organization.ts';
 import { memberRoutes } from './routes/members.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
 /** JSON bodies above this are refused with 413 before they are parsed. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -38,10 +40,22 @@ const hasOwnBodyLimit = (c: Context) =>
   (c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/')) ||
   (c.req.method === 'POST' && c.req.path === '/api/directory/import');
 
+/**
+ * RFC 8058 §3.1: mail providers POST the one-click unsubscribe as a form (urlencoded or multipart)
+ * with no Origin or cookie; its token is its only authority, so neither the JSON rule nor the
+ * same-origin rule (which guards cookie-carrying requests) applies to it. Its body is not read.
+ */
+const isOneClickUnsubscribe = (c: Context) => c.req.method === 'POST' && /^\/api\/unsubscribe\/[^/]+$/.test(c.req.path);
+
 /** http-api.md: "All bodies are JSON" (blob uploads aside); anything else is 415, not a guess. */
 const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
   const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
-  if (hasBody && !hasOwnBodyLimit(c) && !/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+  if (
+    hasBody &&
+    !hasOwnBodyLimit(c) &&
+    !isOneClickUnsubscribe(c) &&
+    !/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')
+  ) {
     throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json');
   }
   await next();
@@ -64,7 +78,8 @@ export function createApp(deps: Deps) {
   });
   app.use('/api/*', (c, next) => (hasOwnBodyLimit(c) ? next() : jsonLimit(c, next)));
   app.use('/api/*', jsonBodiesOnly);
-  app.use('/api/*', sameOriginOnly(deps.env));
+  const sameOrigin = sameOriginOnly(deps.env);
+  app.use('/api/*', (c, next) => (isOneClickUnsubscribe(c) ? next() : sameOrigin(c, next)));
   app.use('/api/sync/push', pushFloodGuard);
   app.use('/api/*', loadSession);
 
@@ -84,7 +99,9 @@ export function createApp(deps: Deps) {
     .route('/', activityRoutes)
     .route('/', reportRoutes)
     .route('/', organizationRoutes)
-    .route('/', integrationRoutes);
+    .route('/', integrationRoutes)
+    .route('/', notificationRoutes)
+    .route('/', unsubscribeRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

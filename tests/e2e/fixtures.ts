@@ -6,13 +6,22 @@ import sharp from 'sharp';
 
 const appErrors: string[] = [];
 
+/**
+ * What Chromium logs when the test's own tooling (locators, axe) reaches into a frame the app
+ * sandboxes without scripts (the outbox's message viewer): the sandbox working, not an app error.
+ */
+const SANDBOX_PROBE =
+  /^Blocked script execution in '[^']*' because the document's frame is sandboxed and the 'allow-scripts' permission is not set\.$/;
+
 /** Records errors of another browser context the test opens (the test's own is watched already). */
 export function watchErrors(context: BrowserContext) {
   context.on('weberror', (e) =>
     appErrors.push(`uncaught: ${e.error().name}: ${e.error().message} ${e.error().stack} @ ${e.page()?.url()}`),
   );
   context.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) appErrors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource') && !SANDBOX_PROBE.test(m.text())) {
+      appErrors.push(`console: ${m.text()}`);
+    }
   });
 }
 

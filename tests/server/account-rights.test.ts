@@ -139,7 +139,7 @@ describe('GET /api/me/export', () => {
     );
     const profile = strFromU8(files['profile.csv']!);
     expect([...files['profile.csv']!.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM (TextDecoder drops it below)
-    expect(profile.startsWith('id,name,email,emailOptOut,createdAt\r\n')).toBe(true);
+    expect(profile.startsWith('id,name,email,emailOptOut,emailVerifiedAt,createdAt\r\n')).toBe(true);
     expect(profile).toContain(`,${a.body.email},`);
     expect(profile).toContain(`"'=HYPERLINK(""http://evil.test"")"`);
     expect(strFromU8(files['custody-actions.csv']!)).toBe('type,at,trackingNumber,carrier,facilityName\r\n');

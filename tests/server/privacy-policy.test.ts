@@ -2,9 +2,10 @@
 // system. Each `describe` quotes the promise it proves; promises of features still to be built
 // are proven by their own feature tests when they land (tenancy: tenant-isolation.test.ts; photos:
 // blobs tests).
-import { createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../sync-server/src/env.ts';
+import { unsubscribeLink } from '../../sync-server/src/notifications/unsubscribe.ts';
 import { TestClient, asOwner, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
@@ -146,6 +147,38 @@ describe('§8 "Opt out of non-essential communications"', () => {
     const a = await signUp(t);
     expect((await a.client.request('PATCH', '/api/me', { emailOptOut: true })).json.emailOptOut).toBe(true);
     expect((await a.client.get('/api/me/export')).json.profile.emailOptOut).toBe(true);
+  });
+
+  it('lets a recipient stop non-essential messages from the link in them, without signing in, and from their profile', async () => {
+    const admin = await signUp(t);
+    const member = await joinAs(t, admin, 'viewer');
+    const recipientId = randomUUID();
+    await new Device(admin.client, admin.facilityId).push([
+      mutation(1, 'recipient.upsert', { id: recipientId, name: 'Opting Out', email: member.email, phone: '+15550123', notifySms: true }),
+    ]);
+    const switches = () => t.deps.db.withFacility(admin.facilityId, (tx) => tx.recipient.findUniqueOrThrow({ where: { id: recipientId } }));
+
+    // Every non-essential message carries the one-click link (RFC 8058) to this app.
+    const link = unsubscribeLink(t.deps, admin.facilityId, recipientId, 'email');
+    expect(link.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const oneClick = link.headers['List-Unsubscribe']!.slice(1, -1);
+    expect(new URL(oneClick).origin).toBe(t.deps.env.PUBLIC_ORIGIN);
+    const res = await t.app.request(oneClick, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.status).toBe(200);
+    expect(await switches()).toMatchObject({ notifyEmail: false, notifySms: true });
+
+    // And from the profile, for SMS too.
+    const patched = await member.client.request('PATCH', '/api/me/recipients', {
+      facilityId: admin.facilityId,
+      recipientId,
+      notifySms: false,
+    });
+    expect(patched.status).toBe(200);
+    expect(await switches()).toMatchObject({ notifyEmail: false, notifySms: false });
   });
 });
 

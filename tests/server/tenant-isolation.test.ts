@@ -11,6 +11,8 @@ import { SCHEMA_VERSION } from '../../src/lib/domain/sync/protocol.ts';
 import { LocalBlobStorage } from '../../sync-server/src/blobs/storage.ts';
 import { ORIGIN, TestClient, asOwner, signUp, startTestApp, type Res, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
+import { writeBellRow, writeNotification } from './notification-rows.ts';
+import { unsubscribeToken } from '../../sync-server/src/notifications/unsubscribe.ts';
 
 let t: TestApp;
 let A: Awaited<ReturnType<typeof signUp>>;
@@ -40,6 +42,9 @@ let a: {
   signedUrl: string;
   /** The key A's devices check pickup codes with. */
   pickupKey: string;
+  /** A's failed email notification (with its rendered message) and A's own in-app one. */
+  failedNotificationId: string;
+  bellNotificationId: string;
 };
 
 const image = (background: string) =>
@@ -105,6 +110,18 @@ beforeAll(async () => {
     sharedHash: sha256(shared),
     signedUrl: await (t.deps.blobs as LocalBlobStorage).presignGet(`${A.facilityId}/${hash}.jpg`, 300),
     pickupKey: facility.json.pickupKey,
+    failedNotificationId: await writeNotification(t, A.facilityId, {
+      packageId: p.id,
+      recipientId,
+      kind: 'received',
+      status: 'failed',
+      to: 'alice.secret@a-only.test',
+      error: 'Resend 422',
+      subject: 'A package for Alice Secret-Recipient',
+      bodyText: 'ASECRET0000000001 is here',
+      bodyHtml: '<p>ASECRET0000000001 is here</p>',
+    }),
+    bellNotificationId: await writeBellRow(t, A.facilityId, A.userId, { packageId: p.id, recipientId }),
   };
   expect(a.pickupKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
   secrets.push(
@@ -122,6 +139,8 @@ beforeAll(async () => {
     a.clientId,
     a.hash,
     a.pickupKey,
+    a.failedNotificationId,
+    a.bellNotificationId,
     A.userId,
     A.body.email,
     A.body.name,
@@ -590,6 +609,87 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     const res = want(await b.request('DELETE', '/api/integrations/slack'), [404], 'not_found');
     expect((await A.client.get('/api/integrations')).json.items.find((i: { kind: string }) => i.kind === 'slack').connected).toBe(true);
     return [res];
+  },
+  'GET /api/notifications': async (b) => {
+    const res = want(await b.get('/api/notifications'), [200]);
+    expect(res.json.items.map((i: { id: string }) => i.id)).not.toContain(a.failedNotificationId);
+    const filtered = want(await b.get('/api/notifications?status=failed'), [200]);
+    expect(filtered.json).toEqual({ items: [], nextCursor: null });
+    return [res, filtered, want(await b.get(`/api/notifications?facilityId=${a.facilityId}`), [400], 'invalid_input')];
+  },
+  'GET /api/notifications/:id': async (b) => [
+    want(await b.get(`/api/notifications/${a.failedNotificationId}`), [404], 'not_found'),
+    want(await b.get(`/api/notifications/${a.bellNotificationId}`), [404], 'not_found'),
+  ],
+  'GET /api/notifications/:id/html': async (b) => [
+    want(await b.get(`/api/notifications/${a.failedNotificationId}/html`), [404], 'not_found'),
+  ],
+  'POST /api/notifications/:id/resend': async (b) => {
+    const res = want(await b.post(`/api/notifications/${a.failedNotificationId}/resend`), [404], 'not_found');
+    const row = await t.deps.db.withFacility(a.facilityId, (tx) =>
+      tx.notification.findUniqueOrThrow({ where: { id: a.failedNotificationId } }),
+    );
+    expect(row.status).toBe('failed');
+    return [res];
+  },
+  'GET /api/me/notifications': async (b) => {
+    const res = want(await b.get('/api/me/notifications'), [200]);
+    expect(res.json).toEqual({ items: [], unread: 0 });
+    return [res];
+  },
+  'POST /api/me/notifications/read': async (b) => {
+    const res = want(await b.post('/api/me/notifications/read', { ids: [a.bellNotificationId] }), [200]);
+    const all = want(await b.post('/api/me/notifications/read', { all: true }), [200]);
+    expect((await A.client.get('/api/me/notifications')).json.unread).toBe(1);
+    return [res, all];
+  },
+  'GET /api/me/recipients': async (b) => {
+    const res = want(await b.get('/api/me/recipients'), [200]);
+    expect(res.json.entries).toEqual([]);
+    return [res];
+  },
+  'PATCH /api/me/recipients': async (b) => {
+    const responses = [
+      want(
+        await b.request('PATCH', '/api/me/recipients', { facilityId: a.facilityId, recipientId: a.recipientId, notifyEmail: false }),
+        [404],
+        'not_found',
+      ),
+      want(
+        await b.request('PATCH', '/api/me/recipients', { facilityId: B.facilityId, recipientId: a.recipientId, notifyEmail: false }),
+        [404],
+        'not_found',
+      ),
+    ];
+    const row = await t.deps.db.withFacility(a.facilityId, (tx) => tx.recipient.findUniqueOrThrow({ where: { id: a.recipientId } }));
+    expect(row.notifyEmail).toBe(true);
+    return responses;
+  },
+  'GET /api/unsubscribe/:token': async (b) => [
+    // A's recipient under B's facility is no token the server signed; a made-up one neither.
+    want(
+      await b.get(
+        `/api/unsubscribe/${unsubscribeToken(t.deps.env.APP_SECRET, { facilityId: B.facilityId, recipientId: a.recipientId, channel: 'email' }).replace(/.$/, '')}x`,
+      ),
+      [404],
+      'not_found',
+    ),
+    want(await b.get(`/api/unsubscribe/${guessedToken()}`), [404], 'not_found'),
+  ],
+  'POST /api/unsubscribe/:token': async (b) => {
+    const responses = [
+      want(
+        await b.post(
+          `/api/unsubscribe/${unsubscribeToken(t.deps.env.APP_SECRET, { facilityId: B.facilityId, recipientId: a.recipientId, channel: 'email' })}`,
+        ),
+        [404],
+        'not_found',
+      ),
+      want(await b.post(`/api/unsubscribe/${guessedToken()}.${guessedToken()}`), [404], 'not_found'),
+    ];
+    const row = await t.deps.db.withFacility(a.facilityId, (tx) => tx.recipient.findUniqueOrThrow({ where: { id: a.recipientId } }));
+    expect(row.notifyEmail).toBe(true);
+    return responses;
   },
   'GET /api/blobs/local/:facilityId/:file': async (b) => {
     // A forged signature, and B's own valid signature moved onto A's object, both fail.

@@ -25,6 +25,15 @@ import type {
   TestIntegrationResult,
 } from '$lib/domain/integrations';
 import type { MyProfile } from '$lib/domain/my-data';
+import type {
+  BellPage,
+  MarkReadInput,
+  MyRecipientPatch,
+  MyRecipients,
+  NotificationLogPage,
+  NotificationMessage,
+  UnsubscribeState,
+} from '$lib/domain/notifications-api';
 import type { Reports, ReportsQuery } from '$lib/domain/reports';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
 import type { PackageListResponse } from '$lib/domain/package-list';
@@ -188,6 +197,18 @@ export const api = {
   invitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (token: string, body: z.input<typeof acceptInvitationInput>) =>
     request<{ facilityId: string }>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, body),
+  /** The signed-in user's in-app notifications in the active facility. */
+  bell: (limit?: number) => request<BellPage>('GET', `/api/me/notifications${limit ? `?limit=${limit}` : ''}`),
+  markRead: (body: MarkReadInput) => request<{ unread: number }>('POST', '/api/me/notifications/read', body),
+  /** The person's own directory entries and their email/SMS switches. */
+  myRecipients: () => request<MyRecipients>('GET', '/api/me/recipients'),
+  changeMyRecipient: (body: MyRecipientPatch) => request<MyRecipients>('PATCH', '/api/me/recipients', body),
+  /** The delivery log (admins); `query` holds status, channel, kind, cursor, limit. */
+  notifications: (query: URLSearchParams) => request<NotificationLogPage>('GET', `/api/notifications?${query}`),
+  notification: (id: string) => request<NotificationMessage>('GET', `/api/notifications/${encodeURIComponent(id)}`),
+  resendNotification: (id: string) => request<NotificationMessage>('POST', `/api/notifications/${encodeURIComponent(id)}/resend`),
+  unsubscribeState: (token: string) => request<UnsubscribeState>('GET', `/api/unsubscribe/${encodeURIComponent(token)}`),
+  unsubscribe: (token: string) => request<UnsubscribeState>('POST', `/api/unsubscribe/${encodeURIComponent(token)}`),
 };
 
 /** A `next` parameter is followed only to a path on this origin (no open redirects). */

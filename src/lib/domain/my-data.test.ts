@@ -25,7 +25,14 @@ describe('myDataCsvFiles', () => {
   it('writes one file per section, the profile as one row', () => {
     const data: MyData = {
       exportedAt: '2026-11-29T10:00:00.000Z',
-      profile: { id: 'u1', name: 'Ada', email: 'ada@example.test', emailOptOut: false, createdAt: '2026-01-01T00:00:00.000Z' },
+      profile: {
+        id: 'u1',
+        name: 'Ada',
+        email: 'ada@example.test',
+        emailOptOut: false,
+        emailVerifiedAt: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
       organizationsOwned: [],
       memberships: [{ facilityId: 'f1', facilityName: 'Desk', organizationName: 'Org', role: 'admin', since: '2026-01-01T00:00:00.000Z' }],
       sessions: [],
@@ -36,7 +43,7 @@ describe('myDataCsvFiles', () => {
     };
     const files = myDataCsvFiles(data);
     expect(Object.keys(files)).toHaveLength(8);
-    expect(files['profile.csv']!.split('\r\n')[1]).toBe('u1,Ada,ada@example.test,false,2026-01-01T00:00:00.000Z');
+    expect(files['profile.csv']!.split('\r\n')[1]).toBe('u1,Ada,ada@example.test,false,,2026-01-01T00:00:00.000Z');
     expect(files['memberships.csv']).toContain('Desk,Org,admin');
   });
 });

@@ -8,7 +8,15 @@ import { z } from 'zod';
 const iso = z.string();
 
 /** The profile a user sees and corrects (PATCH /api/me answers it). */
-export const myProfileSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean(), createdAt: iso });
+export const myProfileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  emailOptOut: z.boolean(),
+  /** When a link sent to the address was used (an accepted invitation, a password reset); null: unproven. */
+  emailVerifiedAt: iso.nullable(),
+  createdAt: iso,
+});
 export type MyProfile = z.infer<typeof myProfileSchema>;
 
 export const myDataSchema = z.object({
@@ -61,7 +69,7 @@ export type MyData = z.infer<typeof myDataSchema>;
 type Section = Exclude<keyof MyData, 'exportedAt'>;
 
 const COLUMNS: Record<Section, string[]> = {
-  profile: ['id', 'name', 'email', 'emailOptOut', 'createdAt'],
+  profile: ['id', 'name', 'email', 'emailOptOut', 'emailVerifiedAt', 'createdAt'],
   organizationsOwned: ['id', 'name'],
   memberships: ['facilityId', 'facilityName', 'organizationName', 'role', 'since'],
   sessions: ['createdAt', 'expiresAt', 'current'],

@@ -44,6 +44,8 @@ const EXPECTED: Record<Action, Role[]> = {
   'organization.read': ['admin'],
   'organization.manage': [], // organization owners only, see below
   'integrations.manage': ['admin'],
+  'notifications.read': ['admin'],
+  'notifications.resend': ['admin'],
   'directory.manage': ['admin'],
   'billing.manage': [], // organization owners only, see below
   'reports.read': ['admin', 'viewer'],

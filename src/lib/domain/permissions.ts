@@ -48,6 +48,8 @@ export const ACTIONS = [
   'organization.read',
   'organization.manage',
   'integrations.manage',
+  'notifications.read',
+  'notifications.resend',
   'billing.manage',
   'reports.read',
 ] as const;
@@ -94,6 +96,9 @@ const TABLE: Record<Action, readonly Role[]> = {
   // Renaming the organization, deactivating and reactivating its facilities: owners only.
   'organization.manage': [],
   'integrations.manage': ['admin'],
+  // The delivery log and captured outbox (who was told what, and where), and sending a failed one again.
+  'notifications.read': ['admin'],
+  'notifications.resend': ['admin'],
   'billing.manage': ['admin'],
   // The facility's numbers: admins, and viewers (who see and export but change nothing).
   'reports.read': ['admin', 'viewer'],

@@ -134,3 +134,7 @@ export const findOrganizationFacility = (db: Db, organizationId: string, facilit
 
 export const setFacilityActive = (db: Db, facilityId: string, active: boolean) =>
   db.facility.update({ where: { id: facilityId }, data: { active, deactivatedAt: active ? null : new Date() } });
+
+/** A facility's name by id (the unsubscribe page names where the messages come from). */
+export const findFacilityName = async (db: Db, facilityId: string) =>
+  (await db.facility.findUnique({ where: { id: facilityId }, select: { name: true } }))?.name ?? null;

@@ -11,18 +11,22 @@ type Db = PrismaClient | Tx;
 export const findProfile = (db: Db, userId: string) =>
   db.user.findFirst({
     where: { id: userId, deletedAt: null },
-    select: { id: true, name: true, email: true, emailOptOut: true, createdAt: true },
+    select: { id: true, name: true, email: true, emailOptOut: true, emailVerifiedAt: true, createdAt: true },
   });
 
 /** True when another account (deleted ones never: their address is erased) uses `email`. */
 export const emailTakenByOther = async (db: Db, email: string, userId: string) =>
   (await db.user.count({ where: { email, id: { not: userId } } })) > 0;
 
-export const updateProfile = (db: Db, userId: string, data: { name?: string; email?: string; emailOptOut?: boolean }) =>
+export const updateProfile = (
+  db: Db,
+  userId: string,
+  data: { name?: string; email?: string; emailOptOut?: boolean; emailVerifiedAt?: null },
+) =>
   db.user.update({
     where: { id: userId },
     data,
-    select: { id: true, name: true, email: true, emailOptOut: true, createdAt: true },
+    select: { id: true, name: true, email: true, emailOptOut: true, emailVerifiedAt: true, createdAt: true },
   });
 
 export const listOwnedOrganizations = (db: Db, userId: string) =>

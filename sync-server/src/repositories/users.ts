@@ -39,3 +39,18 @@ export async function claimPasswordCheck(db: Db, userId: string, max: number, lo
 /** The right password: the failures counted so far are forgiven. */
 export const clearFailedLogins = (db: Db, userId: string) =>
   db.user.update({ where: { id: userId }, data: { failedLoginCount: 0, lockedUntil: null } });
+
+/** When the user proved they receive mail at their address (null: never, or not since it changed). */
+export const emailVerifiedAt = async (db: Db, userId: string) =>
+  (await db.user.findUnique({ where: { id: userId }, select: { emailVerifiedAt: true } }))?.emailVerifiedAt ?? null;
+
+/**
+ * The user proved they receive mail at their address (they accepted an invitation sent there, or
+ * reset their password through a link sent there). With `email`: only while that is still their
+ * address.
+ */
+export const markEmailVerified = (db: Db, userId: string, email?: string) =>
+  db.user.updateMany({
+    where: { id: userId, deletedAt: null, ...(email ? { email: { equals: email, mode: 'insensitive' as const } } : {}) },
+    data: { emailVerifiedAt: new Date() },
+  });

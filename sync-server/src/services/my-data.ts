@@ -34,11 +34,19 @@ async function checkPassword(deps: Deps, userId: string, password: string | unde
   }
 }
 
-const publicProfile = (p: { id: string; name: string; email: string; emailOptOut: boolean; createdAt: Date }) => ({
+const publicProfile = (p: {
+  id: string;
+  name: string;
+  email: string;
+  emailOptOut: boolean;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+}) => ({
   id: p.id,
   name: p.name,
   email: p.email,
   emailOptOut: p.emailOptOut,
+  emailVerifiedAt: isoOrNull(p.emailVerifiedAt),
   createdAt: iso(p.createdAt),
 });
 
@@ -55,7 +63,7 @@ export async function getProfile(deps: Deps, user: SessionUser) {
 export async function changeProfile(deps: Deps, user: SessionUser, input: UpdateProfileInput) {
   const current = await findProfile(deps.db.prisma, user.id);
   if (!current) throw new AppError(401, 'unauthorized', 'Sign in first');
-  const data: { name?: string; email?: string; emailOptOut?: boolean } = {};
+  const data: { name?: string; email?: string; emailOptOut?: boolean; emailVerifiedAt?: null } = {};
   if (input.name !== undefined) data.name = input.name;
   if (input.emailOptOut !== undefined) data.emailOptOut = input.emailOptOut;
   if (input.email !== undefined && input.email !== current.email) {
@@ -65,6 +73,9 @@ export async function changeProfile(deps: Deps, user: SessionUser, input: Update
       throw new AppError(409, 'email_taken', 'Another account already uses this email');
     }
     data.email = input.email;
+    // A new address is unproven until a link sent there is used: it links to no directory entry
+    // (no bell, no notification switches) until then.
+    if (input.email.toLowerCase() !== current.email.toLowerCase()) data.emailVerifiedAt = null;
   }
   try {
     return publicProfile(await updateProfile(deps.db.prisma, user.id, data));

@@ -107,6 +107,9 @@ export const mutationArgs = {
     departmentId: optionalId,
     defaultLocationId: optionalId,
     notes: optional(2000),
+    // The recipient's own switches (SPEC "Notifications"); left out, an update keeps them.
+    notifyEmail: z.boolean().optional(),
+    notifySms: z.boolean().optional(),
   }),
   'recipient.delete': z.strictObject({ id }),
   /** Merges a duplicate (`id`) into the recipient kept (`intoId`); see mutators.ts for the rule. */

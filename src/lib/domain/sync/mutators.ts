@@ -386,6 +386,8 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
       departmentId: a.departmentId ?? null,
       defaultLocationId: a.defaultLocationId ?? null,
       notes: a.notes ?? null,
+      ...(a.notifyEmail === undefined ? {} : { notifyEmail: a.notifyEmail }),
+      ...(a.notifySms === undefined ? {} : { notifySms: a.notifySms }),
       version: PENDING_VERSION,
       deletedAt: null,
     });

@@ -1,0 +1,203 @@
+// What people see of notifications, on the app as it runs (a Postgres-backed server of its own, so
+// the test can record what the notification sender records): a recipient with an account finds a
+// notification under the bell and marks it read; the admin reads the delivery log, opens a captured
+// message as it was rendered and as text, and sends a failed one again; the recipient unsubscribes
+// from the link in a message without signing in, and their account page shows email off. Phone: the
+// bell in the phone's header. axe finds no serious or critical problem on these pages.
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { unsubscribeToken } from '../../sync-server/src/notifications/unsubscribe.ts';
+import { expect, expectNoSeriousA11yProblems, test, trackingNo, watchErrors } from './fixtures.ts';
+import { AppPage, mainNav, newAccount } from './pages/app.ts';
+import { pushFromAnotherDevice } from './pages/intake.ts';
+import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
+
+const PORT = Number(process.env.E2E_PORT ?? 4173) + 1;
+let server: PostgresServer;
+
+// eslint-disable-next-line no-empty-pattern -- Playwright passes fixtures first; this hook needs none
+test.beforeAll(async ({}, testInfo) => {
+  if (testInfo.project.name === 'tablet') return;
+  server = await startPostgresServer(PORT);
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function open(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: server.baseURL });
+  watchErrors(context);
+  return { context, page: await context.newPage() };
+}
+
+/** An admin's organization with a recipient who has an account (an accepted invitation proves the address) and a package. */
+async function mailroomWithRecipient(browser: Browser, tag: string) {
+  const admin = await open(browser);
+  const a = newAccount(tag);
+  await new AppPage(admin.page).signUp(a);
+  const facilityId = (await (await admin.page.request.get('/api/me')).json()).activeFacilityId as string;
+
+  const email = `${tag}-person-${randomUUID().slice(0, 8)}@example.test`;
+  const inv = await admin.page.request.post('/api/invitations', { data: { email, role: 'viewer', facilityId } });
+  expect(inv.status()).toBe(201);
+  const person = await open(browser);
+  const accepted = await person.page.request.post(`/api/invitations/${(await inv.json()).token}/accept`, {
+    data: { name: 'Pat Person', password: 'a long password', ageConfirmed: true },
+  });
+  expect(accepted.status(), await accepted.text()).toBe(200);
+
+  const recipientId = randomUUID();
+  const packageId = randomUUID();
+  const trackingNumber = trackingNo('NTF');
+  await pushFromAnotherDevice(admin.page.request, [
+    { name: 'recipient.upsert', args: { id: recipientId, name: 'Pat Person', email } },
+    {
+      name: 'package.receive.v2',
+      args: {
+        id: packageId,
+        trackingNumber,
+        carrier: 'other',
+        recipientId,
+        recipientName: 'Pat Person',
+        receivedAt: new Date().toISOString(),
+      },
+    },
+  ]);
+  const userId = (await (await person.page.request.get('/api/me')).json()).user.id as string;
+  return { admin, person, a, facilityId, email, recipientId, packageId, trackingNumber, userId };
+}
+
+/** A row as the notification sender records it (facility, package, recipient, outcome, message). */
+function record(f: { facilityId: string; packageId: string; recipientId: string }, row: Record<string, unknown>) {
+  const cols = { id: randomUUID(), facilityId: f.facilityId, packageId: f.packageId, recipientId: f.recipientId, version: 0, ...row };
+  const names = Object.keys(cols);
+  return server.sql(
+    `INSERT INTO notifications (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
+    Object.values(cols),
+  );
+}
+
+test('the bell, the delivery log with the captured outbox, and unsubscribing from a message', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'the desktop flow; the phone has its own');
+  const m = await mailroomWithRecipient(browser, 'notify');
+  await record(m, { kind: 'received', channel: 'inapp', status: 'sent', userId: m.userId, to: m.userId, sentAt: new Date() });
+  await record(m, {
+    kind: 'received',
+    channel: 'email',
+    status: 'captured',
+    to: m.email,
+    subject: 'A package is here for you',
+    bodyText: `Hello Pat, package ${m.trackingNumber} is waiting for you at the mailroom.`,
+    bodyHtml: `<h1 style="color:#0b5">Your package is here</h1><p>Package <b>${m.trackingNumber}</b> is waiting.</p>`,
+  });
+  await record(m, {
+    kind: 'held',
+    channel: 'sms',
+    status: 'failed',
+    to: '+15550100',
+    error: 'Twilio 21211: invalid To number',
+    attempts: 1,
+  });
+
+  // The recipient's bell.
+  const person = m.person.page;
+  await person.goto('/');
+  const bell = person.getByRole('button', { name: 'Notifications, 1 unread' });
+  await expect(bell).toBeVisible();
+  await bell.click();
+  const panel = person.getByRole('dialog', { name: 'Notifications' });
+  await expect(panel.getByText('Package received', { exact: true })).toBeVisible();
+  await expect(panel.getByRole('link', { name: m.trackingNumber })).toBeVisible();
+  await expectNoSeriousA11yProblems(person);
+  await panel.getByRole('button', { name: /^Mark read/ }).click();
+  await expect(person.getByRole('button', { name: 'Notifications', exact: true })).toBeVisible();
+  await expect(panel.getByRole('button', { name: /^Mark read/ })).toHaveCount(0);
+  await person.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  expect((await (await person.request.get('/api/me/notifications')).json()).unread).toBe(0);
+
+  // The admin's delivery log. The message viewer breaks no Content-Security-Policy: neither the
+  // app's (the frame is a document of this origin) nor the frame's own (its inline styles are allowed).
+  const admin = m.admin.page;
+  const cspConsole: string[] = [];
+  m.admin.context.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspConsole.push(msg.text());
+  });
+  await (await mainNav(admin, 'Notifications')).click();
+  await expect(admin.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
+  const rows = admin.getByRole('row');
+  await expect(rows.filter({ hasText: 'Twilio 21211: invalid To number' })).toBeVisible();
+  await expect(rows.filter({ hasText: 'Captured' })).toHaveCount(1);
+  await expectNoSeriousA11yProblems(admin);
+
+  await admin.getByRole('button', { name: 'Captured outbox' }).click();
+  await expect(rows.filter({ hasText: 'Failed' })).toHaveCount(0);
+  await admin.getByRole('button', { name: /^Open the Package received message/ }).click();
+  const viewer = admin.getByRole('dialog', { name: 'Message' });
+  await expect(viewer.getByRole('heading', { name: 'A package is here for you' })).toBeVisible();
+  const frame = admin.frameLocator('iframe[title="The message as sent"]');
+  await expect(frame.getByRole('heading', { name: 'Your package is here' })).toBeVisible();
+  // Its inline style applies (the frame's own policy allows styles, nothing else).
+  await expect(frame.getByRole('heading', { name: 'Your package is here' })).toHaveCSS('color', 'rgb(0, 187, 85)');
+  await viewer.getByRole('tab', { name: 'Text' }).click();
+  await expect(viewer.getByTestId('message-text')).toHaveText(`Hello Pat, package ${m.trackingNumber} is waiting for you at the mailroom.`);
+  await expectNoSeriousA11yProblems(admin);
+  await viewer.getByRole('button', { name: 'Close' }).click();
+  expect(cspConsole).toEqual([]);
+
+  await admin.getByLabel('Status').selectOption('failed');
+  await admin.getByRole('button', { name: 'Show', exact: true }).click();
+  await admin.getByRole('button', { name: /^Resend the Package held/ }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'is queued again' })).toBeVisible();
+  await expect(rows.filter({ hasText: '+15550100' })).toContainText('Queued');
+
+  // The link in a message, opened without signing in: it asks first.
+  const token = unsubscribeToken(server.appSecret, { facilityId: m.facilityId, recipientId: m.recipientId, channel: 'email' });
+  const stranger = await open(browser);
+  await stranger.page.goto(`/unsubscribe/${token}`);
+  await expect(stranger.page.getByRole('heading', { name: 'Stop email about your packages?' })).toBeVisible();
+  await expect(stranger.page.getByText(m.a.facility)).toBeVisible();
+  await expectNoSeriousA11yProblems(stranger.page);
+  expect((await server.sql('SELECT "notifyEmail" FROM recipients WHERE id = $1', [m.recipientId]))[0]!.notifyEmail).toBe(true);
+  await stranger.page.getByRole('button', { name: 'Unsubscribe from email' }).click();
+  await expect(stranger.page.getByRole('heading', { name: 'You are unsubscribed' })).toBeVisible();
+  expect((await server.sql('SELECT "notifyEmail" FROM recipients WHERE id = $1', [m.recipientId]))[0]!.notifyEmail).toBe(false);
+  await stranger.page.goto(`/unsubscribe/${token.slice(0, -2)}xx`);
+  await expect(stranger.page.getByRole('heading', { name: 'Link not valid' })).toBeVisible();
+
+  // The recipient's account page shows it, and turns it back on.
+  await (await mainNav(person, 'Account')).click();
+  const emailSwitch = person.getByRole('switch', { name: `Email to ${m.email}` });
+  await expect(emailSwitch).not.toBeChecked();
+  await expectNoSeriousA11yProblems(person);
+  await emailSwitch.check();
+  await expect(person.getByRole('status').filter({ hasText: `Email about your packages at ${m.a.facility} is on.` })).toBeVisible();
+  expect((await server.sql('SELECT "notifyEmail" FROM recipients WHERE id = $1', [m.recipientId]))[0]!.notifyEmail).toBe(true);
+
+  for (const c of [m.admin, m.person, stranger]) await c.context.close();
+});
+
+test('the bell in the phone’s header', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'the phone layout');
+  const m = await mailroomWithRecipient(browser, 'phonebell');
+  await record(m, { kind: 'delivered', channel: 'inapp', status: 'sent', userId: m.userId, to: m.userId, sentAt: new Date() });
+  const phone = await browser.newContext({
+    baseURL: server.baseURL,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  watchErrors(phone);
+  await phone.addCookies(await m.person.context.cookies());
+  const page = await phone.newPage();
+  await page.goto('/');
+  const bell = page.locator('header').getByRole('button', { name: 'Notifications, 1 unread' });
+  await expect(bell).toBeVisible();
+  await bell.tap();
+  const panel = page.getByRole('dialog', { name: 'Notifications' });
+  await expect(panel.getByText('Package delivered', { exact: true })).toBeInViewport();
+  await expectNoSeriousA11yProblems(page);
+  await panel.getByRole('button', { name: 'Mark all read' }).tap();
+  await expect(page.locator('header').getByRole('button', { name: 'Notifications', exact: true })).toBeVisible();
+  for (const c of [m.admin.context, m.person.context, phone]) await c.close();
+});
