@@ -82,7 +82,7 @@ export const activityQuery = z
 export type ActivityQuery = z.infer<typeof activityQuery>;
 
 /** One entry of the log as the route answers it (the page reads the same shape). */
-export const activityItem = z.object({
+export const activityItem = z.strictObject({
   id: z.string(),
   at: z.string().describe('When it happened, by the device’s clock'),
   recordedAt: z.string().describe('When the server recorded it'),
@@ -94,7 +94,7 @@ export const activityItem = z.object({
   clientId: z.string().nullable().describe('The device that recorded it'),
   data: z.unknown(),
 });
-export const activityPage = z.object({ items: z.array(activityItem), nextCursor: z.string().nullable() });
+export const activityPage = z.strictObject({ items: z.array(activityItem), nextCursor: z.string().nullable() });
 export type ActivityItem = z.infer<typeof activityItem>;
 export type ActivityPage = z.infer<typeof activityPage>;
 

@@ -8,24 +8,37 @@ import { z } from 'zod';
 const iso = z.string();
 
 /** The profile a user sees and corrects (PATCH /api/me answers it). */
-export const myProfileSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean(), createdAt: iso });
+export const myProfileSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  emailOptOut: z.boolean(),
+  createdAt: iso,
+});
 export type MyProfile = z.infer<typeof myProfileSchema>;
 
-export const myDataSchema = z.object({
+export const myDataSchema = z.strictObject({
   exportedAt: iso,
   profile: myProfileSchema,
-  organizationsOwned: z.array(z.object({ id: z.string(), name: z.string() })),
+  organizationsOwned: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   memberships: z.array(
-    z.object({ facilityId: z.string(), facilityName: z.string(), organizationName: z.string(), role: z.string(), since: iso }),
+    z.strictObject({ facilityId: z.string(), facilityName: z.string(), organizationName: z.string(), role: z.string(), since: iso }),
   ),
   /** Signed-in devices: when each session began and when it runs out (the session token never). */
-  sessions: z.array(z.object({ createdAt: iso, expiresAt: iso, current: z.boolean() })),
+  sessions: z.array(z.strictObject({ createdAt: iso, expiresAt: iso, current: z.boolean() })),
   invitationsSent: z.array(
-    z.object({ email: z.string(), role: z.string(), facilityName: z.string(), createdAt: iso, expiresAt: iso, acceptedAt: iso.nullable() }),
+    z.strictObject({
+      email: z.string(),
+      role: z.string(),
+      facilityName: z.string(),
+      createdAt: iso,
+      expiresAt: iso,
+      acceptedAt: iso.nullable(),
+    }),
   ),
   /** What the user recorded in the custody log of each facility they belong to. */
   custodyActions: z.array(
-    z.object({
+    z.strictObject({
       type: z.string(),
       at: iso,
       trackingNumber: z.string().nullable(),
@@ -35,7 +48,7 @@ export const myDataSchema = z.object({
   ),
   /** Directory entries of those facilities with the user's email address. */
   recipientRecords: z.array(
-    z.object({
+    z.strictObject({
       facilityName: z.string(),
       name: z.string(),
       email: z.string().nullable(),
@@ -46,7 +59,7 @@ export const myDataSchema = z.object({
     }),
   ),
   notifications: z.array(
-    z.object({
+    z.strictObject({
       facilityName: z.string(),
       kind: z.string(),
       channel: z.string(),

@@ -88,6 +88,8 @@ describe('FacilitySettingsSync', () => {
     photoRetentionDays: 90,
     reminderIntervalHours: 24,
     signatureRequired: false,
+    quietHours: null,
+    notificationDefaults: { email: true, sms: false },
     active: true,
     organizationId: pid(99),
     organizationName: 'Org',
