@@ -45,6 +45,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'organization.manage': [], // organization owners only, see below
   'integrations.manage': ['admin'],
   'directory.manage': ['admin'],
+  'recipient.notifications': ['admin'],
   'billing.manage': [], // organization owners only, see below
   'reports.read': ['admin', 'viewer'],
 };

@@ -10,6 +10,7 @@ import type { Role } from '../../../src/lib/domain/permissions.ts';
 import type { Tx } from '../db/index.ts';
 import {
   loadHandOffSettings,
+  loadNotificationDefaults,
   loadOpenPackagesOf,
   loadRowsAndTakenIds,
   queueNotifications,
@@ -68,6 +69,7 @@ export async function runMutationBatch(
     foreignIds,
     uploadedHashes: uploaded,
     handOffSettings: () => loadHandOffSettings(tx, facilityId),
+    notificationDefaults: () => loadNotificationDefaults(tx, facilityId),
   });
 
   const results: MutationResult[] = [];

@@ -107,6 +107,9 @@ export const mutationArgs = {
     departmentId: optionalId,
     defaultLocationId: optionalId,
     notes: optional(2000),
+    /** The channels that notify them (admins only); left out, a new recipient takes the facility's defaults. */
+    notifyEmail: z.boolean().optional(),
+    notifySms: z.boolean().optional(),
   }),
   'recipient.delete': z.strictObject({ id }),
   /** Merges a duplicate (`id`) into the recipient kept (`intoId`); see mutators.ts for the rule. */
