@@ -336,11 +336,15 @@ export interface ExistingDirectory {
   locations: readonly Pick<LocationRow, 'id' | 'name' | 'building' | 'floor' | 'deliveryInstructions'>[];
 }
 
-/** One write of the import, with every argument of its mutation given (the catalog's shape, sync/mutations.ts). */
+/**
+ * One write of the import, with every argument of its mutation given (the catalog's shape,
+ * sync/mutations.ts) except a recipient's channels: imported people keep theirs, new ones start with
+ * the facility's defaults.
+ */
 type Planned<N extends 'department.upsert' | 'location.upsert' | 'recipient.upsert'> = {
   line: number;
   name: N;
-  args: Required<MutationArgs<N>>;
+  args: Required<Omit<MutationArgs<N>, 'notifyEmail' | 'notifySms'>>;
 };
 export type PlannedMutation = Planned<'department.upsert'> | Planned<'location.upsert'> | Planned<'recipient.upsert'>;
 

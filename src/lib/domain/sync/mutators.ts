@@ -382,11 +382,11 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
     await checkReference(store, 'department', a.departmentId, existing?.departmentId);
     await checkReference(store, 'location', a.defaultLocationId, existing?.defaultLocationId);
     // A new recipient starts with the facility's channels; an existing one keeps theirs unless changed.
-    const start = existing ?? (await store.notificationDefaults().then((d) => ({ notifyEmail: d.email, notifySms: d.sms })));
+    const defaults = existing ? null : await store.notificationDefaults();
     await store.putRecipient({
       ...existing,
-      notifyEmail: a.notifyEmail ?? start.notifyEmail,
-      notifySms: a.notifySms ?? start.notifySms,
+      notifyEmail: a.notifyEmail ?? existing?.notifyEmail ?? defaults!.email,
+      notifySms: a.notifySms ?? existing?.notifySms ?? defaults!.sms,
       id: a.id,
       name: a.name,
       email: a.email ?? null,
