@@ -149,7 +149,9 @@ async function directoryChangeAfter(
   const after = await directoryRow(store, c.subject, c.id);
   const fields =
     kind.type.endsWith('_changed') && after
-      ? Object.keys(after).filter((k) => k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(c.before?.[k]))
+      ? Object.keys(after)
+          .filter((k) => k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(c.before?.[k]))
+          .sort()
       : undefined;
   return {
     type: kind.type,
