@@ -1,3 +1,6 @@
+-- AlterTable: when an admin last saved the facility's settings (the setup checklist reads it).
+ALTER TABLE "facilities" ADD COLUMN     "settingsReviewedAt" TIMESTAMP(3);
+
 -- CreateTable
 CREATE TABLE "audit_events" (
     "id" UUID NOT NULL,

@@ -19,6 +19,8 @@ export async function updateFacility(deps: Deps, actor: Actor, input: FacilitySe
       ...plain,
       ...(quietHours !== undefined ? { quietHoursStart: quietHours?.start ?? null, quietHoursEnd: quietHours?.end ?? null } : {}),
       ...(notificationDefaults ? { notifyEmailDefault: notificationDefaults.email, notifySmsDefault: notificationDefaults.sms } : {}),
+      // Saved by an admin: the setup checklist's settings step is done, on every desk.
+      settingsReviewedAt: new Date(),
     });
     // The activity log names the settings that changed (a save that changed nothing is no entry).
     if (fields.length) {

@@ -90,6 +90,7 @@ describe('FacilitySettingsSync', () => {
     signatureRequired: false,
     quietHours: null,
     notificationDefaults: { email: true, sms: false },
+    settingsReviewedAt: null,
     active: true,
     organizationId: pid(99),
     organizationName: 'Org',
