@@ -97,18 +97,18 @@ test('an admin sees and changes how a recipient is notified; a new one starts wi
   await dir.open('Recipients');
   await page.getByRole('button', { name: 'New recipient' }).click();
   const editor = page.getByRole('form', { name: 'New recipient' });
-  const channels = editor.getByRole('group', { name: 'Notify by' });
-  await expect(channels.getByRole('switch', { name: 'Email' })).toBeChecked();
-  await expect(channels.getByRole('switch', { name: 'SMS' })).toBeChecked();
+  const channels = editor.getByRole('group', { name: 'Notifications' });
+  await expect(channels.getByRole('switch', { name: 'Email notifications' })).toBeChecked();
+  await expect(channels.getByRole('switch', { name: 'SMS notifications' })).toBeChecked();
   await expectNoSeriousA11yProblems(page);
-  await channels.getByRole('switch', { name: 'Email' }).uncheck();
+  await channels.getByRole('switch', { name: 'Email notifications' }).uncheck();
   await dir.fillAndSave({ Name: 'Ada Lovelace', Phone: '555 0100' });
 
   await page.getByRole('button', { name: 'Edit Ada Lovelace', exact: true }).click();
-  const edit = page.getByRole('form', { name: 'Edit recipient' }).getByRole('group', { name: 'Notify by' });
-  await expect(edit.getByRole('switch', { name: 'Email' })).not.toBeChecked();
-  await expect(edit.getByRole('switch', { name: 'SMS' })).toBeChecked();
-  await edit.getByRole('switch', { name: 'SMS' }).uncheck();
+  const edit = page.getByRole('form', { name: 'Edit recipient' }).getByRole('group', { name: 'Notifications' });
+  await expect(edit.getByRole('switch', { name: 'Email notifications' })).not.toBeChecked();
+  await expect(edit.getByRole('switch', { name: 'SMS notifications' })).toBeChecked();
+  await edit.getByRole('switch', { name: 'SMS notifications' }).uncheck();
   await page.getByRole('form', { name: 'Edit recipient' }).getByRole('button', { name: 'Save' }).click();
 
   // What the desk chose is what the server keeps (synced through recipient.upsert): another
