@@ -46,6 +46,8 @@ export const myDataSchema = z.strictObject({
       facilityName: z.string(),
     }),
   ),
+  /** The changes the user made to those facilities' directory, team and settings (the activity log). */
+  facilityChanges: z.array(z.strictObject({ type: z.string(), at: iso, subjectType: z.string(), facilityName: z.string() })),
   /** Directory entries of those facilities with the user's email address. */
   recipientRecords: z.array(
     z.strictObject({
@@ -80,6 +82,7 @@ const COLUMNS: Record<Section, string[]> = {
   sessions: ['createdAt', 'expiresAt', 'current'],
   invitationsSent: ['email', 'role', 'facilityName', 'createdAt', 'expiresAt', 'acceptedAt'],
   custodyActions: ['type', 'at', 'trackingNumber', 'carrier', 'facilityName'],
+  facilityChanges: ['type', 'at', 'subjectType', 'facilityName'],
   recipientRecords: ['facilityName', 'name', 'email', 'phone', 'employeeId', 'notes', 'createdAt'],
   notifications: ['facilityName', 'kind', 'channel', 'status', 'createdAt', 'sentAt'],
 };
@@ -91,6 +94,7 @@ const FILE_NAMES: Record<Section, string> = {
   sessions: 'sessions.csv',
   invitationsSent: 'invitations-sent.csv',
   custodyActions: 'custody-actions.csv',
+  facilityChanges: 'facility-changes.csv',
   recipientRecords: 'directory-records.csv',
   notifications: 'notifications.csv',
 };
