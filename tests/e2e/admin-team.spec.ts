@@ -189,10 +189,29 @@ test('a new facility’s setup checklist ticks after adding a location, and can 
   await expect(checklist.locator('[data-step="locations"]')).toHaveAttribute('data-done', 'true');
   await expect(checklist).toContainText('1 of 4 done');
 
-  // Visiting the settings ticks "review".
-  await new SettingsPage(page).open();
+  // Saving the settings ticks "check and save": the facility records it, so another desk (a
+  // fresh browser context of the same admin) shows the same steps done.
+  const settings = new SettingsPage(page);
+  await settings.open();
+  await (await mainNav(page, 'Home')).click();
+  await expect(checklist.locator('[data-step="settings"]')).toHaveAttribute('data-done', 'false');
+  await settings.open();
+  await settings.save();
+  await settings.expectSaved();
   await (await mainNav(page, 'Home')).click();
   await expect(checklist.locator('[data-step="settings"]')).toHaveAttribute('data-done', 'true');
+  const otherDesk = await page
+    .context()
+    .browser()!
+    .newContext({ storageState: await page.context().storageState() });
+  const other = await otherDesk.newPage();
+  await other.addInitScript(() => localStorage.clear());
+  await other.goto('/');
+  const elsewhere = other.getByTestId('setup-checklist');
+  await expect(elsewhere).toContainText('2 of 4 done');
+  await expect(elsewhere.locator('[data-step="locations"]')).toHaveAttribute('data-done', 'true');
+  await expect(elsewhere.locator('[data-step="settings"]')).toHaveAttribute('data-done', 'true');
+  await otherDesk.close();
 
   await checklist.getByRole('button', { name: 'Dismiss the checklist' }).click();
   await expect(checklist).toHaveCount(0);

@@ -2,7 +2,8 @@
 // row) is previewed on the device with the bad row's line before anything is written, imported on
 // confirm, and its people appear in the directory; a location is edited and deleted, and a person
 // who uses it shows it as removed.
-import { desktopOnly, expect, test } from './fixtures.ts';
+import { randomUUID } from 'node:crypto';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test } from './fixtures.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { DirectoryPage } from './pages/directory.ts';
 
@@ -84,4 +85,42 @@ test('an admin imports a messy CSV after a preview, then manages locations', asy
   const exported = await (await page.request.get('/api/directory/export.csv')).text();
   expect(exported).not.toContain('Ada L.');
   expect(exported).toMatch(/recipient,Lovelace; Ada,ada@example\.test,555 0199,/); // the kept one took the phone
+});
+
+test('an admin sees and changes how a recipient is notified; a new one starts with the facility’s defaults', async ({ page }, info) => {
+  desktopOnly(info.project.name);
+  const app = new AppPage(page);
+  await app.signUp(newAccount('chan'));
+  expect((await page.request.patch('/api/facility', { data: { notificationDefaults: { email: true, sms: true } } })).status()).toBe(200);
+  await page.reload();
+  const dir = new DirectoryPage(page);
+  await dir.open('Recipients');
+  await page.getByRole('button', { name: 'New recipient' }).click();
+  const editor = page.getByRole('form', { name: 'New recipient' });
+  const channels = editor.getByRole('group', { name: 'Notifications' });
+  await expect(channels.getByRole('switch', { name: 'Email notifications' })).toBeChecked();
+  await expect(channels.getByRole('switch', { name: 'SMS notifications' })).toBeChecked();
+  await expectNoSeriousA11yProblems(page);
+  await channels.getByRole('switch', { name: 'Email notifications' }).uncheck();
+  await dir.fillAndSave({ Name: 'Ada Lovelace', Phone: '555 0100' });
+
+  await page.getByRole('button', { name: 'Edit Ada Lovelace', exact: true }).click();
+  const edit = page.getByRole('form', { name: 'Edit recipient' }).getByRole('group', { name: 'Notifications' });
+  await expect(edit.getByRole('switch', { name: 'Email notifications' })).not.toBeChecked();
+  await expect(edit.getByRole('switch', { name: 'SMS notifications' })).toBeChecked();
+  await edit.getByRole('switch', { name: 'SMS notifications' }).uncheck();
+  await page.getByRole('form', { name: 'Edit recipient' }).getByRole('button', { name: 'Save' }).click();
+
+  // What the desk chose is what the server keeps (synced through recipient.upsert): another
+  // device of the same admin pulls it.
+  const pulled = async () => {
+    const facilityId = (await (await page.request.get('/api/me')).json()).activeFacilityId as string;
+    const res = await page.request.post('/api/sync/pull', {
+      data: { protocolVersion: 1, schemaVersion: 1, facilityId, clientId: randomUUID(), cookie: null },
+    });
+    const ops = (await res.json()).patch as { table: string; row?: { name: string; notifyEmail: boolean; notifySms: boolean } }[];
+    const row = ops.find((o) => o.table === 'recipients' && o.row?.name === 'Ada Lovelace')?.row;
+    return row ? { email: row.notifyEmail, sms: row.notifySms } : null;
+  };
+  await expect.poll(pulled, { timeout: 20_000 }).toEqual({ email: false, sms: false });
 });

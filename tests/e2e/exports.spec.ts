@@ -1,6 +1,7 @@
 // The desk's export and activity log: an admin downloads the package history from /exports and
 // finds a package made in the test in it (UTF-8 BOM, its row, formulas neutralised), and filters
-// /activity by person; axe finds no serious or critical violation on either page.
+// /activity by action (an invitation is there too) and by person; axe finds no serious or critical
+// violation on either page.
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
@@ -63,8 +64,16 @@ test('an admin downloads the package history and filters the activity by person'
   // The activity log, filtered to the teammate.
   const activity = new ActivityPage(page);
   await activity.open();
-  await expect(activity.rows).toHaveCount(2);
+  // Two packages logged, and the invitation: the team's changes are in the same log.
+  await expect(activity.rows).toHaveCount(3);
   await expectNoSeriousA11yProblems(page);
+  await activity.action.selectOption({ label: 'Member invited' });
+  await activity.show();
+  await expect(activity.rows).toHaveCount(1);
+  await expect(activity.rows.first()).toContainText(`Invitation ${email}`);
+  await expect(activity.rows.first()).toContainText(a.name);
+  await expect(activity.rows.first()).toContainText('the desk (web)');
+  await activity.action.selectOption({ label: 'Any action' });
   await activity.person.selectOption({ label: 'Olive Operator' });
   await activity.show();
   await expect(activity.rows).toHaveCount(1);

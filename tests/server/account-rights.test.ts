@@ -107,6 +107,13 @@ describe('GET /api/me/export', () => {
     expect(data.custodyActions).toEqual([
       expect.objectContaining({ type: 'received', trackingNumber: '1Z999AA10123456784', facilityName: a.body.facilityName }),
     ]);
+    // Their changes to the facility: the invitations they sent (two: the mate, and the operator) and the person they added.
+    expect(data.facilityChanges.map((c: { type: string; subjectType: string }) => [c.type, c.subjectType])).toEqual([
+      ['member_invited', 'invitation'],
+      ['recipient_created', 'recipient'],
+      ['member_invited', 'invitation'],
+    ]);
+    expect(data.facilityChanges[0]).toMatchObject({ facilityName: a.body.facilityName, at: expect.stringMatching(/Z$/) });
     expect(data.recipientRecords).toEqual([expect.objectContaining({ name: 'Me Myself', facilityName: a.body.facilityName })]);
     expect(data.notifications).toEqual([]);
 
@@ -129,6 +136,7 @@ describe('GET /api/me/export', () => {
       [
         'custody-actions.csv',
         'directory-records.csv',
+        'facility-changes.csv',
         'invitations-sent.csv',
         'memberships.csv',
         'notifications.csv',

@@ -40,32 +40,38 @@ describe('GET /api/activity', () => {
     const res = await get(A.client);
     expect(res.status).toBe(200);
     const items: Item[] = res.json.items;
+    // The desk's own changes of the setup (the time zone, the invitation) are today's entries.
     expect(items.map((i) => [i.trackingNumber, i.type])).toEqual([
+      [null, 'member_invited'],
+      [null, 'settings_changed'],
       ['ACT0001', 'held'],
       ['ACT0002', 'held'],
       ['ACT0002', 'received'],
       ['ACT0001', 'received'],
     ]);
-    expect(items[0]).toMatchObject({
+    expect(items[2]).toMatchObject({
       actorId: op.userId,
       actorName: 'New operator',
       clientId: opDevice.clientId,
       at: '2026-11-11T10:00:00.000Z',
     });
-    expect(items[3]).toMatchObject({ actorId: A.userId, actorName: A.body.name });
+    expect(items[5]).toMatchObject({ actorId: A.userId, actorName: A.body.name });
     expect(res.json.nextCursor).toBeNull();
   });
 
   it('filters by person, action and the facility’s days', async () => {
-    const of = async (q: string) => ((await get(A.client, q)).json.items as Item[]).map((i) => `${i.trackingNumber} ${i.type}`);
+    const of = async (q: string) =>
+      ((await get(A.client, q)).json.items as (Item & { subject: { type: string } | null })[]).map(
+        (i) => `${i.trackingNumber ?? i.subject?.type} ${i.type}`,
+      );
     expect(await of(`actorId=${op.userId}`)).toEqual(['ACT0001 held', 'ACT0002 held', 'ACT0002 received']);
-    expect(await of(`actorId=${A.userId}`)).toEqual(['ACT0001 received']);
+    expect(await of(`actorId=${A.userId}`)).toEqual(['invitation member_invited', 'facility settings_changed', 'ACT0001 received']);
     expect(await of('type=received')).toEqual(['ACT0002 received', 'ACT0001 received']);
     expect(await of(`type=held&actorId=${op.userId}`)).toEqual(['ACT0001 held', 'ACT0002 held']);
     // Tokyo's 10th starts at 15:00 UTC on the 9th.
     expect(await of('from=2026-11-10&to=2026-11-10')).toEqual(['ACT0002 held', 'ACT0002 received']);
     expect(await of('to=2026-11-09')).toEqual(['ACT0001 received']);
-    expect(await of('from=2026-11-11')).toEqual(['ACT0001 held']);
+    expect(await of('from=2026-11-11&to=2026-11-11')).toEqual(['ACT0001 held']);
     expect(await of('type=returned')).toEqual([]);
   });
 
@@ -81,8 +87,8 @@ describe('GET /api/activity', () => {
       cursor = res.json.nextCursor;
       pages++;
     } while (cursor && pages < 10);
-    expect(seen).toHaveLength(4);
-    expect(new Set(seen).size).toBe(4);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
     const page = await get(A.client, 'limit=3&type=held');
     expect(page.json.items).toHaveLength(2);
     expect(page.json.nextCursor).toBeNull();

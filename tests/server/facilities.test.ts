@@ -62,6 +62,7 @@ describe('GET /api/facility', () => {
       signatureRequired: true,
       quietHours: null,
       notificationDefaults: { email: true, sms: false },
+      settingsReviewedAt: null,
       active: true,
       organizationId: a.me.organizations[0].id,
       organizationName: a.body.organizationName,

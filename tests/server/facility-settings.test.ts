@@ -286,3 +286,19 @@ describe('quiet hours and notification defaults', () => {
     expect((await row(a.facilityId)).quietHoursStart).toBeNull();
   });
 });
+
+describe('settingsReviewedAt (the setup checklist’s settings step)', () => {
+  it('is null for a new facility and set for every member once an admin saves, even with nothing changed; a refused save sets nothing', async () => {
+    const a = await signUp(t);
+    const op = await joinAs(t, a, 'operator');
+    expect((await a.client.get('/api/facility')).json.settingsReviewedAt).toBeNull();
+    expect((await patch(op.client, { photoRetentionDays: 30 })).status).toBe(403);
+    expect((await patch(a.client, { photoRetentionDays: 6 })).status).toBe(400);
+    expect((await row(a.facilityId)).settingsReviewedAt).toBeNull();
+    const before = Date.now();
+    const saved = await patch(a.client, { photoRetentionDays: 90 }); // the default: nothing changes
+    expect(saved.status).toBe(200);
+    expect(Date.parse(saved.json.settingsReviewedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await op.client.get('/api/facility')).json.settingsReviewedAt).toBe(saved.json.settingsReviewedAt);
+  });
+});

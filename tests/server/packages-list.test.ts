@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SORTS } from '../../src/lib/domain/package-list.ts';
+import { SORTS, parseSort } from '../../src/lib/domain/package-list.ts';
+import { countPackagesByStatus, listPackages, searchFirstPageWithCounts } from '../../sync-server/src/repositories/package-list.ts';
 import { TestClient, asOwner, joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
@@ -292,6 +293,24 @@ describe('GET /api/packages', () => {
     const counted = await list({ q: 'turing' });
     expect(counted.json.counts.all).toBe(live().filter((p) => p.recipientName === 'Alan Turing').length);
   });
+
+  it.for(['ada', 'turing', '784', 'acme ada', 'nobody-has-this'])(
+    'answers a search’s first page and counts (one statement) as the separate page and count queries do: %s',
+    async (q) => {
+      for (const status of [undefined, 'received', 'held', 'delivered'] as const) {
+        for (const sort of SORTS) {
+          const filters = { q, status, timezone: 'UTC' };
+          const order = parseSort(sort);
+          const [one, page, counts] = await t.deps.db.withFacility(admin.facilityId, async (tx) => [
+            await searchFirstPageWithCounts(tx, admin.facilityId, filters, order, 5),
+            await listPackages(tx, admin.facilityId, filters, order, null, 5),
+            await countPackagesByStatus(tx, admin.facilityId, filters),
+          ]);
+          expect(one, `${q} ${status} ${sort}`).toEqual({ ...page, counts });
+        }
+      }
+    },
+  );
 
   it.for([...SORTS])('sorts by %s; pages of 4 list every package once, in the order of one big page', async (sort) => {
     const whole = await list({ sort, limit: 200 });

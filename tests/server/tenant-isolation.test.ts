@@ -576,6 +576,8 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
   'GET /api/activity': async (b) => {
     const res = want(await b.get('/api/activity'), [200]);
     expect(res.json.items.every((i: { actorId: string | null }) => i.actorId !== A.userId)).toBe(true);
+    // A's invitation is in A's log (an audit entry), never in B's.
+    expect(res.json.items.some((i: { subject: { id: string } | null }) => i.subject?.id === a.invitationId)).toBe(false);
     // Naming A's people or A's facility finds nothing of A.
     const byA = want(await b.get(`/api/activity?actorId=${A.userId}`), [200]);
     expect(byA.json).toEqual({ items: [], nextCursor: null });
@@ -750,6 +752,7 @@ describe('row-level security', () => {
   /** Every table holding one facility's data; each has RLS. Adding one without RLS fails below. */
   const FACILITY_OWNED = [
     'attachments',
+    'audit_events',
     'departments',
     'integrations',
     'locations',
@@ -761,8 +764,8 @@ describe('row-level security', () => {
     'sync_clients',
     'sync_rejections',
   ];
-  /** Facility-owned tables the app only ever inserts into (the custody log). */
-  const APPEND_ONLY = ['package_events'];
+  /** Facility-owned tables the app only ever inserts into (the custody log, the activity log's audit entries). */
+  const APPEND_ONLY = ['audit_events', 'package_events'];
   /** Account-level tables that name a facility but are read across facilities by the auth flows. */
   const ACCOUNT_LEVEL = ['invitations', 'memberships', 'subscriptions'];
 
@@ -806,6 +809,10 @@ describe('row-level security', () => {
       notifications: [
         `INSERT INTO notifications (id, "facilityId", kind, channel, version) VALUES ($1, $2, 'received', 'email', 1)`,
         [id, facilityId],
+      ],
+      audit_events: [
+        `INSERT INTO audit_events (id, "facilityId", type, "subjectType", "actorId") VALUES ($1, $2, 'settings_changed', 'facility', $3)`,
+        [id, facilityId, userId],
       ],
     };
     const r = rows[table];

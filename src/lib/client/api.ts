@@ -17,6 +17,27 @@ import type {
   updateProfileInput,
 } from '$lib/domain/account';
 import type {
+  activeFacilityResponse,
+  createdFacilityResponse,
+  custodyResponse,
+  facilityMembersResponse,
+  facilityResponse,
+  invitationAcceptedResponse,
+  invitationCreatedResponse,
+  invitationInfoResponse,
+  invitationListResponse,
+  invitationResentResponse,
+  loginResponse,
+  meResponse,
+  organizationResponse,
+  roleChangedResponse,
+  signupResponse,
+  teamResponse,
+  transferResponse,
+} from '$lib/domain/api-responses';
+import type { myProfileSchema } from '$lib/domain/my-data';
+import type { ReportsQuery, reportsSchema } from '$lib/domain/reports';
+import type {
   ConnectIntegrationInput,
   IntegrationKind,
   IntegrationList,
@@ -24,7 +45,6 @@ import type {
   TestIntegrationInput,
   TestIntegrationResult,
 } from '$lib/domain/integrations';
-import type { MyProfile } from '$lib/domain/my-data';
 import type {
   BellPage,
   MarkReadInput,
@@ -34,9 +54,8 @@ import type {
   NotificationMessage,
   UnsubscribeState,
 } from '$lib/domain/notifications-api';
-import type { Reports, ReportsQuery } from '$lib/domain/reports';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
-import type { PackageListResponse } from '$lib/domain/package-list';
+import type { packageListResponse } from '$lib/domain/package-list';
 import type { Role } from '$lib/domain/permissions';
 
 export class ApiError extends Error {
@@ -80,92 +99,33 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export interface Me {
-  user: { id: string; name: string; email: string; emailOptOut: boolean };
-  organizations: { id: string; name: string; isOwner: boolean }[];
-  memberships: { facilityId: string; facilityName: string; facilityCode: string; organizationId: string; role: Role; active: boolean }[];
-  activeFacilityId: string | null;
-}
-
-export interface Facility {
-  id: string;
-  name: string;
-  code: string;
-  timezone: string;
-  photoRetentionDays: number;
-  reminderIntervalHours: number;
-  /** "Signature required for every hand-off". */
-  signatureRequired: boolean;
-  /**
-   * No notification leaves between these local times (facility time zone); null: none. Optional:
-   * a facility cached on the device by an older version has neither of these two.
-   */
-  quietHours?: { start: string; end: string } | null;
-  /** The channels a new recipient starts with. */
-  notificationDefaults?: { email: boolean; sms: boolean };
-  active: boolean;
-  organizationId: string;
-  organizationName: string;
-  role: Role;
-  isOrganizationOwner: boolean;
-  /** Only for roles that hand packages over (docs/sync.md "Pickup codes"). */
-  pickupKey?: string;
-}
-
-export interface TeamMember {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  /** The latest push of any of their devices in this facility; null before any. */
-  lastActiveAt: string | null;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  isOwner: boolean;
-  facilities: {
-    id: string;
-    name: string;
-    code: string;
-    active: boolean;
-    deactivatedAt: string | null;
-    createdAt: string;
-    members: number;
-  }[];
-}
-
-export interface InvitationInfo {
-  email: string;
-  organizationName: string;
-  facilityName: string;
-  role: Role;
-  existingUser: boolean;
-}
+// Every answer's type comes from the schema the route documents (domain/api-responses.ts and the
+// other shared response schemas): no hand-copied shapes here.
+export type { Facility, InvitationInfo, Me, Organization, TeamMember } from '$lib/domain/api-responses';
+type Answer<S extends z.ZodType> = z.infer<S>;
 
 export const api = {
-  signup: (body: z.input<typeof signupInput>) =>
-    request<{ user: Omit<Me['user'], 'emailOptOut'>; facilityId: string }>('POST', '/api/auth/signup', body),
-  login: (body: z.input<typeof loginInput>) => request<{ ok: true }>('POST', '/api/auth/login', body),
+  signup: (body: z.input<typeof signupInput>) => request<Answer<typeof signupResponse>>('POST', '/api/auth/signup', body),
+  login: (body: z.input<typeof loginInput>) => request<Answer<typeof loginResponse>>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
   logoutEverywhere: () => request<void>('POST', '/api/auth/logout-all'),
   changePassword: (body: z.input<typeof changePasswordInput>) => request<void>('POST', '/api/me/password', body),
   requestPasswordReset: (body: z.input<typeof passwordResetRequestInput>) => request<void>('POST', '/api/auth/password-reset', body),
   resetPassword: (token: string, body: z.input<typeof passwordResetInput>) =>
     request<void>('POST', `/api/auth/password-reset/${encodeURIComponent(token)}`, body),
-  me: () => request<Me>('GET', '/api/me'),
+  me: () => request<Answer<typeof meResponse>>('GET', '/api/me'),
   /** The facility's numbers for local days from..to (GET /api/reports). */
-  reports: (q: ReportsQuery) => request<Reports>('GET', `/api/reports?${new URLSearchParams({ from: q.from, to: q.to })}`),
+  reports: (q: ReportsQuery) =>
+    request<Answer<typeof reportsSchema>>('GET', `/api/reports?${new URLSearchParams({ from: q.from, to: q.to })}`),
   /** Correct your own profile (a new email needs currentPassword). */
-  updateProfile: (body: z.input<typeof updateProfileInput>) => request<MyProfile>('PATCH', '/api/me', body),
+  updateProfile: (body: z.input<typeof updateProfileInput>) => request<Answer<typeof myProfileSchema>>('PATCH', '/api/me', body),
   deleteAccount: (body: z.input<typeof deleteAccountInput>) => request<void>('DELETE', '/api/me', body),
   transferOrganization: (body: z.input<typeof transferOrganizationInput>) =>
-    request<{ organizationId: string; ownerUserId: string }>('POST', '/api/organization/transfer', body),
+    request<Answer<typeof transferResponse>>('POST', '/api/organization/transfer', body),
   setActiveFacility: (body: z.input<typeof activeFacilityInput>) =>
-    request<{ activeFacilityId: string }>('POST', '/api/me/active-facility', body),
-  facility: () => request<Facility>('GET', '/api/facility'),
-  updateFacility: (body: z.input<typeof facilitySettingsInput>) => request<Facility>('PATCH', '/api/facility', body),
+    request<Answer<typeof activeFacilityResponse>>('POST', '/api/me/active-facility', body),
+  facility: () => request<Answer<typeof facilityResponse>>('GET', '/api/facility'),
+  updateFacility: (body: z.input<typeof facilitySettingsInput>) => request<Answer<typeof facilityResponse>>('PATCH', '/api/facility', body),
   integrations: () => request<IntegrationList>('GET', '/api/integrations'),
   connectIntegration: (kind: IntegrationKind, body: ConnectIntegrationInput) =>
     request<IntegrationView>('PUT', `/api/integrations/${kind}`, body),
@@ -173,30 +133,32 @@ export const api = {
     request<TestIntegrationResult>('POST', `/api/integrations/${kind}/test`, body),
   disconnectIntegration: (kind: IntegrationKind) => request<void>('DELETE', `/api/integrations/${kind}`),
   createFacility: (body: z.input<typeof createFacilityInput>) =>
-    request<{ id: string; name: string; code: string; timezone: string }>('POST', '/api/facilities', body),
-  team: () => request<{ members: TeamMember[] }>('GET', '/api/team'),
+    request<Answer<typeof createdFacilityResponse>>('POST', '/api/facilities', body),
+  team: () => request<Answer<typeof teamResponse>>('GET', '/api/team'),
   changeRole: (userId: string, role: Role) =>
-    request<{ userId: string; role: Role }>('PATCH', `/api/team/${encodeURIComponent(userId)}`, { role }),
+    request<Answer<typeof roleChangedResponse>>('PATCH', `/api/team/${encodeURIComponent(userId)}`, { role }),
   removeMember: (userId: string) => request<void>('DELETE', `/api/team/${encodeURIComponent(userId)}`),
   resendInvitation: (id: string) =>
-    request<{ id: string; expiresAt: string; token?: string }>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
+    request<Answer<typeof invitationResentResponse>>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
   revokeInvitation: (id: string) => request<void>('DELETE', `/api/invitations/${encodeURIComponent(id)}`),
-  organization: () => request<Organization>('GET', '/api/organization'),
-  renameOrganization: (body: z.input<typeof organizationInput>) => request<Organization>('PATCH', '/api/organization', body),
-  deactivateFacility: (id: string) => request<Organization>('POST', `/api/facilities/${encodeURIComponent(id)}/deactivate`),
-  reactivateFacility: (id: string) => request<Organization>('POST', `/api/facilities/${encodeURIComponent(id)}/reactivate`),
+  organization: () => request<Answer<typeof organizationResponse>>('GET', '/api/organization'),
+  renameOrganization: (body: z.input<typeof organizationInput>) =>
+    request<Answer<typeof organizationResponse>>('PATCH', '/api/organization', body),
+  deactivateFacility: (id: string) =>
+    request<Answer<typeof organizationResponse>>('POST', `/api/facilities/${encodeURIComponent(id)}/deactivate`),
+  reactivateFacility: (id: string) =>
+    request<Answer<typeof organizationResponse>>('POST', `/api/facilities/${encodeURIComponent(id)}/reactivate`),
   /** Names and roles of the active facility's members (any member may read them). */
-  members: () => request<{ members: { userId: string; name: string; role: Role }[] }>('GET', '/api/facility/members'),
+  members: () => request<Answer<typeof facilityMembersResponse>>('GET', '/api/facility/members'),
   /** A package's custody chain and whether it verifies (http-api.md "Packages and custody"). */
-  custody: (packageId: string) =>
-    request<{ packageId: string; events: unknown[]; verified: boolean }>('GET', `/api/packages/${encodeURIComponent(packageId)}/custody`),
+  custody: (packageId: string) => request<Answer<typeof custodyResponse>>('GET', `/api/packages/${encodeURIComponent(packageId)}/custody`),
   /** The desk's packages table: one page under the filters in `query` (domain/package-list.ts). */
-  packages: (query: URLSearchParams) => request<PackageListResponse>('GET', `/api/packages?${query}`),
-  invitations: () => request<{ invitations: { id: string; email: string; role: Role; expiresAt: string }[] }>('GET', '/api/invitations'),
-  invite: (body: z.input<typeof invitationInput>) => request<{ id: string; token?: string }>('POST', '/api/invitations', body),
-  invitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${encodeURIComponent(token)}`),
+  packages: (query: URLSearchParams) => request<Answer<typeof packageListResponse>>('GET', `/api/packages?${query}`),
+  invitations: () => request<Answer<typeof invitationListResponse>>('GET', '/api/invitations'),
+  invite: (body: z.input<typeof invitationInput>) => request<Answer<typeof invitationCreatedResponse>>('POST', '/api/invitations', body),
+  invitation: (token: string) => request<Answer<typeof invitationInfoResponse>>('GET', `/api/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (token: string, body: z.input<typeof acceptInvitationInput>) =>
-    request<{ facilityId: string }>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, body),
+    request<Answer<typeof invitationAcceptedResponse>>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, body),
   /** The signed-in user's in-app notifications in the active facility. */
   bell: (limit?: number) => request<BellPage>('GET', `/api/me/notifications${limit ? `?limit=${limit}` : ''}`),
   markRead: (body: MarkReadInput) => request<{ unread: number }>('POST', '/api/me/notifications/read', body),

@@ -1,6 +1,6 @@
 // What the home page's setup checklist reads on this device: live locations and recipients from
-// the facility's tables, and two per-facility marks kept in localStorage (settings looked at,
-// checklist dismissed).
+// the facility's synced tables (the same on every desk once synced). The team and the settings
+// steps come from the server; only dismissing the checklist is this device's own choice.
 import { liveQuery, type Observable } from 'dexie';
 import type { PtpDb } from './db/schema';
 
@@ -12,7 +12,7 @@ export const watchDirectoryCounts = (db: PtpDb): Observable<{ locations: number;
     recipients: await db.recipients.filter(live).count(),
   }));
 
-const key = (what: 'settings-reviewed' | 'setup-dismissed', facilityId: string) => `ptp:${what}:${facilityId}`;
+const key = (what: 'setup-dismissed', facilityId: string) => `ptp:${what}:${facilityId}`;
 
 function read(k: string): boolean {
   try {
@@ -29,7 +29,5 @@ function write(k: string) {
   }
 }
 
-export const settingsReviewed = (facilityId: string) => read(key('settings-reviewed', facilityId));
-export const markSettingsReviewed = (facilityId: string) => write(key('settings-reviewed', facilityId));
 export const setupDismissed = (facilityId: string) => read(key('setup-dismissed', facilityId));
 export const dismissSetup = (facilityId: string) => write(key('setup-dismissed', facilityId));

@@ -338,8 +338,8 @@ export interface ExistingDirectory {
 
 /**
  * One write of the import, with every argument of its mutation given (the catalog's shape,
- * sync/mutations.ts) except a recipient's notification switches, which the file does not carry
- * (an import keeps them as they are).
+ * sync/mutations.ts) except a recipient's channels: imported people keep theirs, new ones start with
+ * the facility's defaults.
  */
 type Planned<N extends 'department.upsert' | 'location.upsert' | 'recipient.upsert'> = {
   line: number;

@@ -64,6 +64,8 @@ export function inQuietHours(q: QuietHours, hhmm: string): boolean {
 /** The channels a recipient added to the directory starts with. */
 export const notificationDefaults = z.strictObject({ email: z.boolean(), sms: z.boolean() });
 export type NotificationDefaults = z.infer<typeof notificationDefaults>;
+/** A new facility's defaults (the database's column defaults), and a device's until it has fetched its facility's. */
+export const DEFAULT_NOTIFICATION_DEFAULTS: NotificationDefaults = { email: true, sms: false };
 
 export const facilitySettingsInput = z
   .strictObject({

@@ -38,11 +38,12 @@ describe('myDataCsvFiles', () => {
       sessions: [],
       invitationsSent: [],
       custodyActions: [],
+      facilityChanges: [],
       recipientRecords: [],
       notifications: [],
     };
     const files = myDataCsvFiles(data);
-    expect(Object.keys(files)).toHaveLength(8);
+    expect(Object.keys(files)).toHaveLength(9);
     expect(files['profile.csv']!.split('\r\n')[1]).toBe('u1,Ada,ada@example.test,false,,2026-01-01T00:00:00.000Z');
     expect(files['memberships.csv']).toContain('Desk,Org,admin');
   });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 const iso = z.string();
 
 /** The profile a user sees and corrects (PATCH /api/me answers it). */
-export const myProfileSchema = z.object({
+export const myProfileSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   email: z.string(),
@@ -19,21 +19,28 @@ export const myProfileSchema = z.object({
 });
 export type MyProfile = z.infer<typeof myProfileSchema>;
 
-export const myDataSchema = z.object({
+export const myDataSchema = z.strictObject({
   exportedAt: iso,
   profile: myProfileSchema,
-  organizationsOwned: z.array(z.object({ id: z.string(), name: z.string() })),
+  organizationsOwned: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   memberships: z.array(
-    z.object({ facilityId: z.string(), facilityName: z.string(), organizationName: z.string(), role: z.string(), since: iso }),
+    z.strictObject({ facilityId: z.string(), facilityName: z.string(), organizationName: z.string(), role: z.string(), since: iso }),
   ),
   /** Signed-in devices: when each session began and when it runs out (the session token never). */
-  sessions: z.array(z.object({ createdAt: iso, expiresAt: iso, current: z.boolean() })),
+  sessions: z.array(z.strictObject({ createdAt: iso, expiresAt: iso, current: z.boolean() })),
   invitationsSent: z.array(
-    z.object({ email: z.string(), role: z.string(), facilityName: z.string(), createdAt: iso, expiresAt: iso, acceptedAt: iso.nullable() }),
+    z.strictObject({
+      email: z.string(),
+      role: z.string(),
+      facilityName: z.string(),
+      createdAt: iso,
+      expiresAt: iso,
+      acceptedAt: iso.nullable(),
+    }),
   ),
   /** What the user recorded in the custody log of each facility they belong to. */
   custodyActions: z.array(
-    z.object({
+    z.strictObject({
       type: z.string(),
       at: iso,
       trackingNumber: z.string().nullable(),
@@ -41,9 +48,11 @@ export const myDataSchema = z.object({
       facilityName: z.string(),
     }),
   ),
+  /** The changes the user made to those facilities' directory, team and settings (the activity log). */
+  facilityChanges: z.array(z.strictObject({ type: z.string(), at: iso, subjectType: z.string(), facilityName: z.string() })),
   /** Directory entries of those facilities with the user's email address. */
   recipientRecords: z.array(
-    z.object({
+    z.strictObject({
       facilityName: z.string(),
       name: z.string(),
       email: z.string().nullable(),
@@ -54,7 +63,7 @@ export const myDataSchema = z.object({
     }),
   ),
   notifications: z.array(
-    z.object({
+    z.strictObject({
       facilityName: z.string(),
       kind: z.string(),
       channel: z.string(),
@@ -75,6 +84,7 @@ const COLUMNS: Record<Section, string[]> = {
   sessions: ['createdAt', 'expiresAt', 'current'],
   invitationsSent: ['email', 'role', 'facilityName', 'createdAt', 'expiresAt', 'acceptedAt'],
   custodyActions: ['type', 'at', 'trackingNumber', 'carrier', 'facilityName'],
+  facilityChanges: ['type', 'at', 'subjectType', 'facilityName'],
   recipientRecords: ['facilityName', 'name', 'email', 'phone', 'employeeId', 'notes', 'createdAt'],
   notifications: ['facilityName', 'kind', 'channel', 'status', 'createdAt', 'sentAt'],
 };
@@ -86,6 +96,7 @@ const FILE_NAMES: Record<Section, string> = {
   sessions: 'sessions.csv',
   invitationsSent: 'invitations-sent.csv',
   custodyActions: 'custody-actions.csv',
+  facilityChanges: 'facility-changes.csv',
   recipientRecords: 'directory-records.csv',
   notifications: 'notifications.csv',
 };

@@ -136,7 +136,7 @@ export function searchTerms(q: string | undefined): string[] {
 export const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** One row of the packages table. */
-const item = z.object({
+const item = z.strictObject({
   id: z.string(),
   trackingNumber: z.string(),
   carrier: z.string(),
@@ -164,11 +164,11 @@ const item = z.object({
 });
 
 /** The answer of GET /api/packages (the server's OpenAPI document and the browser's type). */
-export const packageListResponse = z.object({
+export const packageListResponse = z.strictObject({
   items: z.array(item),
   nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
   counts: z
-    .object({
+    .strictObject({
       received: z.number().int(),
       held: z.number().int(),
       delivered: z.number().int(),

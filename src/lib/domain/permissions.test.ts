@@ -47,6 +47,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'notifications.read': ['admin'],
   'notifications.resend': ['admin'],
   'directory.manage': ['admin'],
+  'recipient.notifications': ['admin'],
   'billing.manage': [], // organization owners only, see below
   'reports.read': ['admin', 'viewer'],
 };

@@ -34,6 +34,8 @@ export const ACTIONS = [
   'recipient.upsert',
   'recipient.delete',
   'recipient.merge',
+  // A recipient's notification channels (email, SMS) on recipient.upsert.
+  'recipient.notifications',
   'department.upsert',
   'department.delete',
   'location.upsert',
@@ -80,6 +82,8 @@ const TABLE: Record<Action, readonly Role[]> = {
   'recipient.delete': ['admin'],
   // The directory is the admins'; operators create recipients on the spot at intake (above).
   'recipient.merge': ['admin'],
+  // Operators add people at intake; which channels notify them is the admins' call.
+  'recipient.notifications': ['admin'],
   'department.upsert': ['admin'],
   'department.delete': ['admin'],
   'location.upsert': ['admin'],

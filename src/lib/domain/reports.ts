@@ -25,23 +25,23 @@ export type ReportsQuery = z.infer<typeof reportsQuery>;
 /** How long packages still on the shelf have waited. */
 export const AGE_BUCKETS = ['<1d', '1-3d', '3-7d', '>7d'] as const;
 
-export const reportsSchema = z.object({
+export const reportsSchema = z.strictObject({
   from: z.string(),
   to: z.string(),
   timezone: z.string(),
-  receivedPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
-  byCarrier: z.array(z.object({ carrier: z.string(), count: z.number() })),
-  waitingByAge: z.array(z.object({ bucket: z.enum(AGE_BUCKETS), count: z.number() })),
+  receivedPerDay: z.array(z.strictObject({ day: z.string(), count: z.number() })),
+  byCarrier: z.array(z.strictObject({ carrier: z.string(), count: z.number() })),
+  waitingByAge: z.array(z.strictObject({ bucket: z.enum(AGE_BUCKETS), count: z.number() })),
   /** Median hours from receipt to delivery, per day of delivery and over the whole range. */
-  deliveryTime: z.object({
+  deliveryTime: z.strictObject({
     medianHours: z.number().nullable(),
-    perDay: z.array(z.object({ day: z.string(), delivered: z.number(), medianHours: z.number().nullable() })),
+    perDay: z.array(z.strictObject({ day: z.string(), delivered: z.number(), medianHours: z.number().nullable() })),
   }),
-  holdsAndReturns: z.array(z.object({ day: z.string(), holds: z.number(), returns: z.number() })),
-  busiestHours: z.array(z.object({ hour: z.number(), count: z.number() })),
+  holdsAndReturns: z.array(z.strictObject({ day: z.string(), holds: z.number(), returns: z.number() })),
+  busiestHours: z.array(z.strictObject({ hour: z.number(), count: z.number() })),
   /** Per operator: packages logged in the range, and the median minutes from scan to the first sent notification (null: not sent yet). */
   operators: z.array(
-    z.object({
+    z.strictObject({
       userId: z.string(),
       name: z.string(),
       logged: z.number(),

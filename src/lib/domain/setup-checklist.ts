@@ -4,15 +4,15 @@
 // "Packages"), so a link named like a destination stays unique on the home page.
 
 export interface SetupFacts {
-  /** Live locations on the device. */
+  /** Live locations of the facility (its synced table). */
   locations: number;
-  /** Live recipients on the device. */
+  /** Live recipients of the facility (its synced table). */
   recipients: number;
   /** Members of the facility (the admin counts: one member means nobody else yet). */
   members: number;
   /** Open invitations of the facility. */
   invitations: number;
-  /** Whether an admin has looked at (or saved) the facility's settings. */
+  /** Whether an admin has saved the facility's settings (GET /api/facility settingsReviewedAt). */
   settingsReviewed: boolean;
 }
 
@@ -38,7 +38,7 @@ export function setupSteps(f: SetupFacts): SetupStep[] {
       done: f.recipients > 0,
     },
     { id: 'team', label: 'Invite colleagues', href: '/team', done: f.members > 1 || f.invitations > 0 },
-    { id: 'settings', label: 'Check time zone, photo retention and reminders', href: '/settings', done: f.settingsReviewed },
+    { id: 'settings', label: 'Check and save time zone, photo retention and reminders', href: '/settings', done: f.settingsReviewed },
   ];
 }
 

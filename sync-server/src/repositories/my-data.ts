@@ -51,6 +51,14 @@ export const listCustodyActions = (tx: Tx, facilityId: string, userId: string) =
      WHERE e."facilityId" = ${facilityId}::uuid AND e."actorId" = ${userId}::uuid
      ORDER BY e.at, e.id`;
 
+/** The audit entries of one facility the user made (directory, team and settings changes). */
+export const listFacilityChanges = (tx: Tx, facilityId: string, userId: string) =>
+  tx.auditEvent.findMany({
+    where: { facilityId, actorId: userId },
+    select: { type: true, at: true, subjectType: true },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+  });
+
 /** Directory entries of one facility carrying the user's email address. */
 export const listRecipientRecords = (tx: Tx, facilityId: string, email: string) =>
   tx.recipient.findMany({

@@ -145,24 +145,72 @@ export async function listPackages(
   const sortValue = order.key === 'receivedAt' ? iso('p."receivedAt"') : `${col}::text`;
   // The page is cut first (an index walk, or the search's rows), then joined for its names.
   const rows = await tx.$queryRawUnsafe<(ListedPackage & { sortValue: string })[]>(
-    `SELECT p.id::text AS id, p."trackingNumber", p.carrier, p.status::text AS status, p."recipientId"::text AS "recipientId",
+    `${pageSelect(sortValue)}
+       FROM (SELECT p.* FROM ${from} WHERE ${w.sql} ORDER BY ${col} ${dir}, p.id ${dir} LIMIT ${Math.floor(limit)}) p
+       ${NAME_JOINS}
+      ORDER BY ${col} ${dir}, p.id ${dir}`,
+    ...w.params,
+  );
+  return pageOf(rows);
+}
+
+/** The page's columns, named for ListedPackage, with the sort value the cursor carries. */
+const pageSelect = (sortValue: string) =>
+  `SELECT p.id::text AS id, p."trackingNumber", p.carrier, p.status::text AS status, p."recipientId"::text AS "recipientId",
             p."recipientName", r."departmentId"::text AS "departmentId", d.name AS "departmentName", p.sender,
             p."locationId"::text AS "locationId", l.name AS "locationName", p.shelf, p.notes, p."holdNote", p."holdReason",
             p."returnReason", ${iso('p."receivedAt"')} AS "receivedAt", ${iso('p."heldAt"')} AS "heldAt",
             ${iso('p."deliveredAt"')} AS "deliveredAt", ${iso('p."returnedAt"')} AS "returnedAt", p."deliveredTo",
-            p."receivedById"::text AS "receivedById", u.name AS "receivedByName", p.version, ${sortValue} AS "sortValue"
-       FROM (SELECT p.* FROM ${from} WHERE ${w.sql} ORDER BY ${col} ${dir}, p.id ${dir} LIMIT ${Math.floor(limit)}) p
-       LEFT JOIN recipients r ON r."facilityId" = p."facilityId" AND r.id = p."recipientId"
+            p."receivedById"::text AS "receivedById", u.name AS "receivedByName", p.version, ${sortValue} AS "sortValue"`;
+
+/** The names a page shows: department, location and operator (joined after the page is cut). */
+const NAME_JOINS = `LEFT JOIN recipients r ON r."facilityId" = p."facilityId" AND r.id = p."recipientId"
        LEFT JOIN departments d ON d."facilityId" = p."facilityId" AND d.id = r."departmentId" AND d."deletedAt" IS NULL
        LEFT JOIN locations l ON l."facilityId" = p."facilityId" AND l.id = p."locationId"
-       LEFT JOIN users u ON u.id = p."receivedById"
-      ORDER BY ${col} ${dir}, p.id ${dir}`,
+       LEFT JOIN users u ON u.id = p."receivedById"`;
+
+const pageOf = (rows: (ListedPackage & { sortValue: string })[]) => ({
+  rows: rows.map(({ sortValue: _s, ...row }) => ({ ...row, version: Number(row.version) })),
+  keys: rows.map((r) => r.sortValue),
+});
+
+/**
+ * The first page of a search and its counts per status in one statement: the search's rows are
+ * read once (a materialised CTE) and both the page and the counts come from them, where the two
+ * separate queries read every matched row twice.
+ */
+export async function searchFirstPageWithCounts(
+  tx: Tx,
+  facilityId: string,
+  f: ListFilters,
+  order: { key: SortKey; desc: boolean },
+  limit: number,
+): Promise<{ rows: ListedPackage[]; keys: string[]; counts: Record<ListStatus, number> }> {
+  const w = filtered(facilityId, f, false);
+  const from = packagesFrom(w, f);
+  const status = f.status ? `p.status = ${w.p(f.status)}::"PackageStatus"` : 'true';
+  const col = COLUMN[order.key];
+  const dir = order.desc ? 'DESC' : 'ASC';
+  const sortValue = order.key === 'receivedAt' ? iso('p."receivedAt"') : `${col}::text`;
+  const rows = await tx.$queryRawUnsafe<
+    (ListedPackage & { sortValue: string | null; counts: Record<string, number>; ord: number | null })[]
+  >(
+    `WITH m AS MATERIALIZED (SELECT p.* FROM ${from} WHERE ${w.sql}),
+          c AS (SELECT coalesce(json_object_agg(s.status, s.n), '{}'::json) AS counts
+                  FROM (SELECT p.status::text AS status, count(*)::int AS n FROM m p GROUP BY p.status) s)
+     SELECT c.counts, x.* FROM c
+       LEFT JOIN LATERAL (
+         ${pageSelect(sortValue)}, row_number() OVER (ORDER BY ${col} ${dir}, p.id ${dir}) AS ord
+           FROM (SELECT p.* FROM m p WHERE ${status} ORDER BY ${col} ${dir}, p.id ${dir} LIMIT ${Math.floor(limit)}) p
+           ${NAME_JOINS}
+       ) x ON true
+      ORDER BY x.ord`,
     ...w.params,
   );
-  return {
-    rows: rows.map(({ sortValue: _s, ...row }) => ({ ...row, version: Number(row.version) })),
-    keys: rows.map((r) => r.sortValue),
-  };
+  const counts: Record<ListStatus, number> = { received: 0, held: 0, delivered: 0, returned: 0 };
+  for (const [k, n] of Object.entries(rows[0]?.counts ?? {})) counts[k as ListStatus] = Number(n);
+  const found = rows.filter((r) => r.id !== null).map(({ counts: _c, ord: _o, ...r }) => r as ListedPackage & { sortValue: string });
+  return { ...pageOf(found), counts };
 }
 
 /** The number of live packages per status under the filters (the status filter aside). */

@@ -16,6 +16,7 @@ import {
 } from '../../../src/lib/domain/sync/rows.ts';
 import type { Tx } from '../db/index.ts';
 import { DEFAULT_HANDOFF_SETTINGS, type HandOffSettings } from '../../../src/lib/domain/handoff.ts';
+import { DEFAULT_NOTIFICATION_DEFAULTS, type NotificationDefaults } from '../../../src/lib/domain/facility-settings.ts';
 import { sealEvents } from '../../../src/lib/domain/custody.ts';
 
 /** The SQL table of each synced table. */
@@ -274,6 +275,15 @@ export async function loadHandOffSettings(tx: Tx, facilityId: string): Promise<H
     facilityId,
   );
   return { signatureRequired: rows[0]?.signatureRequired ?? DEFAULT_HANDOFF_SETTINGS.signatureRequired };
+}
+
+/** The channels a new recipient of this facility starts with. */
+export async function loadNotificationDefaults(tx: Tx, facilityId: string): Promise<NotificationDefaults> {
+  const rows = await tx.$queryRawUnsafe<{ email: boolean; sms: boolean }[]>(
+    `SELECT "notifyEmailDefault" AS email, "notifySmsDefault" AS sms FROM facilities WHERE id = $1::uuid`,
+    facilityId,
+  );
+  return rows[0] ?? DEFAULT_NOTIFICATION_DEFAULTS;
 }
 
 export interface SyncWrites {

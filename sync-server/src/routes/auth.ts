@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { loginInput, passwordResetInput, passwordResetRequestInput, signupInput } from '../../../src/lib/domain/account.ts';
+import { loginResponse, signupResponse } from '../../../src/lib/domain/api-responses.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { clearSessionCookie, requireUser, startSession } from '../http/session.ts';
 import { logIn } from '../services/log-in.ts';
@@ -17,10 +18,7 @@ const signupRoute = createRoute({
   middleware: [rateLimit((l) => l.auth, 'signup')] as const,
   request: jsonBody(signupInput),
   responses: {
-    201: json(
-      z.object({ user: z.object({ id: z.string(), name: z.string(), email: z.string() }), facilityId: z.string() }),
-      'Signed up and signed in',
-    ),
+    201: json(signupResponse, 'Signed up and signed in'),
     ...errors(400, 403, 409, 429),
   },
 });
@@ -31,7 +29,7 @@ const loginRoute = createRoute({
   tags: ['auth'],
   middleware: [rateLimit((l) => l.auth, 'login')] as const,
   request: jsonBody(loginInput),
-  responses: { 200: json(z.object({ ok: z.literal(true) }), 'Signed in'), ...errors(400, 401, 403, 423, 429) },
+  responses: { 200: json(loginResponse, 'Signed in'), ...errors(400, 401, 403, 423, 429) },
 });
 
 const logoutRoute = createRoute({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createFacilityInput } from '../../../src/lib/domain/account.ts';
 import { facilitySettingsInput } from '../../../src/lib/domain/facility-settings.ts';
 import { ROLES } from '../../../src/lib/domain/permissions.ts';
+import { createdFacilityResponse, facilityResponse, roleChangedResponse, teamResponse } from '../../../src/lib/domain/api-responses.ts';
 import { actorOf } from '../http/actor.ts';
 import { createFacility } from '../services/create-facility.ts';
 import { getFacility } from '../services/get-facility.ts';
@@ -11,36 +12,12 @@ import { changeMemberRole, removeMember } from '../services/manage-team.ts';
 import { updateFacility } from '../services/update-facility.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
 
-const facilityBody = z.object({
-  id: z.string(),
-  name: z.string(),
-  code: z.string(),
-  timezone: z.string(),
-  photoRetentionDays: z.number().int(),
-  reminderIntervalHours: z.number().int(),
-  signatureRequired: z.boolean().openapi({ description: '"Signature required for every hand-off"' }),
-  quietHours: z
-    .object({ start: z.string(), end: z.string() })
-    .nullable()
-    .openapi({ description: 'No notification leaves between these local times (facility time zone); null: none' }),
-  notificationDefaults: z.object({ email: z.boolean(), sms: z.boolean() }).openapi({ description: 'Channels a new recipient starts with' }),
-  active: z.boolean(),
-  organizationId: z.string(),
-  organizationName: z.string(),
-  role: z.enum(ROLES),
-  isOrganizationOwner: z.boolean(),
-  pickupKey: z
-    .string()
-    .optional()
-    .openapi({ description: 'The key devices check pickup codes with (base64url); only for roles that hand packages over' }),
-});
-
 const facilityRoute = createRoute({
   method: 'get',
   path: '/api/facility',
   tags: ['facilities'],
   responses: {
-    200: json(facilityBody, 'The active facility'),
+    200: json(facilityResponse, 'The active facility'),
     ...errors(401, 404, 409),
   },
 });
@@ -51,7 +28,7 @@ const updateFacilityRoute = createRoute({
   tags: ['facilities'],
   request: jsonBody(facilitySettingsInput),
   responses: {
-    200: json(facilityBody, 'The active facility, changed'),
+    200: json(facilityResponse, 'The active facility, changed'),
     ...errors(400, 401, 403, 404, 409),
   },
 });
@@ -62,7 +39,7 @@ const createRouteDef = createRoute({
   tags: ['facilities'],
   request: jsonBody(createFacilityInput),
   responses: {
-    201: json(z.object({ id: z.string(), name: z.string(), code: z.string(), timezone: z.string() }), 'Created'),
+    201: json(createdFacilityResponse, 'Created'),
     ...errors(400, 401, 403, 404),
   },
 });
@@ -72,20 +49,7 @@ const teamRoute = createRoute({
   path: '/api/team',
   tags: ['facilities'],
   responses: {
-    200: json(
-      z.object({
-        members: z.array(
-          z.object({
-            userId: z.string(),
-            name: z.string(),
-            email: z.string(),
-            role: z.enum(ROLES),
-            lastActiveAt: z.date().nullable().openapi({ description: 'Latest push of any of their devices in this facility' }),
-          }),
-        ),
-      }),
-      'Members of the active facility',
-    ),
+    200: json(teamResponse, 'Members of the active facility'),
     ...errors(401, 403, 404),
   },
 });
@@ -99,7 +63,7 @@ const changeRoleRoute = createRoute({
   tags: ['facilities'],
   request: { params: memberParam, ...jsonBody(z.strictObject({ role: z.enum(ROLES) })) },
   responses: {
-    200: json(z.object({ userId: z.string(), role: z.enum(ROLES) }), 'Their role in the active facility, changed'),
+    200: json(roleChangedResponse, 'Their role in the active facility, changed'),
     ...teamError,
   },
 });

@@ -1,7 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { acceptInvitationInput, invitationInput } from '../../../src/lib/domain/account.ts';
-import { ROLES } from '../../../src/lib/domain/permissions.ts';
+import {
+  invitationAcceptedResponse,
+  invitationCreatedResponse,
+  invitationInfoResponse,
+  invitationListResponse,
+  invitationResentResponse,
+} from '../../../src/lib/domain/api-responses.ts';
 import { actorOf } from '../http/actor.ts';
 import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
@@ -19,10 +25,7 @@ const createInv = createRoute({
   tags: ['invitations'],
   request: jsonBody(invitationInput),
   responses: {
-    201: json(
-      z.object({ id: z.string(), token: z.string().optional() }),
-      'Invited; the token is returned only when no mail provider is configured',
-    ),
+    201: json(invitationCreatedResponse, 'Invited; the token is returned only when no mail provider is configured'),
     ...errors(400, 401, 403, 404, 409, 429),
   },
 });
@@ -35,10 +38,7 @@ const resendInv = createRoute({
   tags: ['invitations'],
   request: { params: invitationId },
   responses: {
-    200: json(
-      z.object({ id: z.string(), expiresAt: z.date(), token: z.string().optional() }),
-      'Sent again with a new link; the old link no longer works. The token as for a new invitation',
-    ),
+    200: json(invitationResentResponse, 'Sent again with a new link; the old link no longer works. The token as for a new invitation'),
     ...errors(400, 401, 403, 404, 429),
   },
 });
@@ -56,10 +56,7 @@ const listInv = createRoute({
   path: '/api/invitations',
   tags: ['invitations'],
   responses: {
-    200: json(
-      z.object({ invitations: z.array(z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES), expiresAt: z.date() })) }),
-      'Open invitations of the active facility',
-    ),
+    200: json(invitationListResponse, 'Open invitations of the active facility'),
     ...errors(401, 403, 404),
   },
 });
@@ -71,16 +68,7 @@ const showInv = createRoute({
   middleware: [rateLimit((l) => l.auth, 'invitation')] as const,
   request: { params: token },
   responses: {
-    200: json(
-      z.object({
-        email: z.string(),
-        organizationName: z.string(),
-        facilityName: z.string(),
-        role: z.enum(ROLES),
-        existingUser: z.boolean(),
-      }),
-      'The invitation',
-    ),
+    200: json(invitationInfoResponse, 'The invitation'),
     ...errors(404, 429),
   },
 });
@@ -91,7 +79,7 @@ const acceptInv = createRoute({
   tags: ['invitations'],
   middleware: [rateLimit((l) => l.auth, 'accept')] as const,
   request: { params: token, ...jsonBody(acceptInvitationInput) },
-  responses: { 200: json(z.object({ facilityId: z.string() }), 'Joined; signed in'), ...errors(400, 401, 403, 404, 409, 429) },
+  responses: { 200: json(invitationAcceptedResponse, 'Joined; signed in'), ...errors(400, 401, 403, 404, 409, 429) },
 });
 
 export const invitationRoutes = router()

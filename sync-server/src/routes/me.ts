@@ -9,7 +9,7 @@ import {
   updateProfileInput,
 } from '../../../src/lib/domain/account.ts';
 import { myDataCsvFiles, myDataSchema, myProfileSchema } from '../../../src/lib/domain/my-data.ts';
-import { ROLES } from '../../../src/lib/domain/permissions.ts';
+import { activeFacilityResponse, meResponse, transferResponse } from '../../../src/lib/domain/api-responses.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { clearSessionCookie, requireUser } from '../http/session.ts';
 import { actorOf } from '../http/actor.ts';
@@ -19,27 +19,11 @@ import { changeProfile, deleteAccount, exportMyData, transferOrganization } from
 import { switchFacility } from '../services/switch-facility.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
 
-const meBody = z.object({
-  user: z.object({ id: z.string(), name: z.string(), email: z.string(), emailOptOut: z.boolean() }),
-  organizations: z.array(z.object({ id: z.string(), name: z.string(), isOwner: z.boolean() })),
-  memberships: z.array(
-    z.object({
-      facilityId: z.string(),
-      facilityName: z.string(),
-      facilityCode: z.string(),
-      organizationId: z.string(),
-      role: z.enum(ROLES),
-      active: z.boolean(),
-    }),
-  ),
-  activeFacilityId: z.string().nullable(),
-});
-
 const meRoute = createRoute({
   method: 'get',
   path: '/api/me',
   tags: ['account'],
-  responses: { 200: json(meBody, 'The signed-in user, their organizations and memberships'), ...errors(401) },
+  responses: { 200: json(meResponse, 'The signed-in user, their organizations and memberships'), ...errors(401) },
 });
 
 const activeRoute = createRoute({
@@ -47,7 +31,7 @@ const activeRoute = createRoute({
   path: '/api/me/active-facility',
   tags: ['account'],
   request: jsonBody(activeFacilityInput),
-  responses: { 200: json(z.object({ activeFacilityId: z.string() }), 'Switched'), ...errors(400, 401, 403, 404) },
+  responses: { 200: json(activeFacilityResponse, 'Switched'), ...errors(400, 401, 403, 404) },
 });
 
 const passwordRoute = createRoute({
@@ -111,7 +95,7 @@ const transferRoute = createRoute({
   description: 'The owner of the active facility’s organization hands it to an admin of one of its facilities.',
   request: jsonBody(transferOrganizationInput),
   responses: {
-    200: json(z.object({ organizationId: z.string(), ownerUserId: z.string() }), 'The new owner'),
+    200: json(transferResponse, 'The new owner'),
     ...errors(400, 401, 403, 404, 409),
   },
 });

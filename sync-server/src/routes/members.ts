@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { ROLES } from '../../../src/lib/domain/permissions.ts';
+import { facilityMembersResponse } from '../../../src/lib/domain/api-responses.ts';
 import { actorOf } from '../http/actor.ts';
 import { listMembers } from '../services/list-members.ts';
 import { errors, json, router } from './openapi.ts';
@@ -12,10 +12,7 @@ const membersRoute = createRoute({
   // No parameters: anything in the query string is refused rather than ignored.
   request: { query: z.strictObject({}) },
   responses: {
-    200: json(
-      z.object({ members: z.array(z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) })) }),
-      'Names and roles of the active facility’s members',
-    ),
+    200: json(facilityMembersResponse, 'Names and roles of the active facility’s members'),
     ...errors(400, 401, 403, 404, 409),
   },
 });

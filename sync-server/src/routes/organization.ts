@@ -1,32 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { organizationInput } from '../../../src/lib/domain/account.ts';
+import { organizationResponse } from '../../../src/lib/domain/api-responses.ts';
 import { actorOf } from '../http/actor.ts';
 import { getOrganization, setFacilityState, updateOrganization } from '../services/organization.ts';
 import { errors, json, jsonBody, router } from './openapi.ts';
-
-const organizationBody = z.object({
-  id: z.string(),
-  name: z.string(),
-  isOwner: z.boolean(),
-  facilities: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      code: z.string(),
-      active: z.boolean(),
-      deactivatedAt: z.date().nullable(),
-      createdAt: z.date(),
-      members: z.number().int(),
-    }),
-  ),
-});
 
 const getOrg = createRoute({
   method: 'get',
   path: '/api/organization',
   tags: ['organization'],
-  responses: { 200: json(organizationBody, 'The organization of the active facility'), ...errors(401, 403, 404, 409) },
+  responses: { 200: json(organizationResponse, 'The organization of the active facility'), ...errors(401, 403, 404, 409) },
 });
 
 const patchOrg = createRoute({
@@ -34,7 +18,7 @@ const patchOrg = createRoute({
   path: '/api/organization',
   tags: ['organization'],
   request: jsonBody(organizationInput),
-  responses: { 200: json(organizationBody, 'Renamed (owner only)'), ...errors(400, 401, 403, 404, 409) },
+  responses: { 200: json(organizationResponse, 'Renamed (owner only)'), ...errors(400, 401, 403, 404, 409) },
 });
 
 const facilityParam = z.object({ id: z.string().uuid() });
@@ -45,7 +29,7 @@ const deactivate = createRoute({
   tags: ['organization'],
   request: { params: facilityParam },
   responses: {
-    200: json(organizationBody, 'Deactivated: history stays readable and exportable, its devices become read-only (owner only)'),
+    200: json(organizationResponse, 'Deactivated: history stays readable and exportable, its devices become read-only (owner only)'),
     ...errors(400, 401, 403, 404, 409),
   },
 });
@@ -55,7 +39,7 @@ const reactivate = createRoute({
   path: '/api/facilities/{id}/reactivate',
   tags: ['organization'],
   request: { params: facilityParam },
-  responses: { 200: json(organizationBody, 'Reactivated: its devices write again (owner only)'), ...errors(400, 401, 403, 404, 409) },
+  responses: { 200: json(organizationResponse, 'Reactivated: its devices write again (owner only)'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const organizationRoutes = router()

@@ -2,6 +2,7 @@
 // queries, the shared mutators run in memory in arrival order, and the effects are written at the
 // end in bulk. A rejected mutation's staged writes are dropped (the mutators check before they
 // write, and this store stages per mutation as a second guarantee).
+import type { NotificationDefaults } from '../../../src/lib/domain/facility-settings.ts';
 import type { HandOffSettings } from '../../../src/lib/domain/handoff.ts';
 import type { MutationStore } from '../../../src/lib/domain/sync/mutators.ts';
 import type {
@@ -24,6 +25,8 @@ export class BatchStore implements MutationStore {
   private departments = new Map<string, DepartmentRow>();
   private loadSettings: () => Promise<HandOffSettings>;
   private settings?: Promise<HandOffSettings>;
+  private loadDefaults: () => Promise<NotificationDefaults>;
+  private defaults?: Promise<NotificationDefaults>;
 
   private staged = emptyWrites();
   private committed = emptyWrites();
@@ -37,8 +40,10 @@ export class BatchStore implements MutationStore {
     uploadedHashes: Set<string>;
     /** Read once, when a mutation first asks (most batches never do). */
     handOffSettings: () => Promise<HandOffSettings>;
+    notificationDefaults: () => Promise<NotificationDefaults>;
   }) {
     this.loadSettings = init.handOffSettings;
+    this.loadDefaults = init.notificationDefaults;
     for (const p of init.packages) this.packages.set(p.id, p);
     for (const r of init.recipients) this.recipients.set(r.id, r);
     for (const l of init.locations ?? []) this.locations.set(l.id, l);
@@ -93,6 +98,9 @@ export class BatchStore implements MutationStore {
   }
   handOffSettings() {
     return (this.settings ??= this.loadSettings());
+  }
+  notificationDefaults() {
+    return (this.defaults ??= this.loadDefaults());
   }
 
   /** The mutation applied: its writes become the batch's. */

@@ -1,6 +1,7 @@
 import { INVITATION_TTL_DAYS } from '../../../src/lib/domain/account.ts';
 import { ROLE_LABELS, type Role } from '../../../src/lib/domain/permissions.ts';
 import { TEAM_REFUSAL_MESSAGES } from '../../../src/lib/domain/team.ts';
+import type { AuditType } from '../../../src/lib/domain/activity.ts';
 import type { Deps, SessionUser } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { consume } from '../http/rate-limit.ts';
@@ -12,6 +13,7 @@ import {
   findPendingInvitation,
   renewInvitation,
 } from '../repositories/invitations.ts';
+import { recordAudit, type AuditEntry } from '../repositories/audit.ts';
 import { newId } from './ids.ts';
 import { authorize, type Actor } from './resolve-actor.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -51,15 +53,19 @@ export async function inviteMember(deps: Deps, user: SessionUser, input: { email
     'This facility has sent many invitations this hour; try again later',
   );
   const token = newToken();
-  const invitation = await createInvitation(deps.db.prisma, {
-    id: newId(),
-    organizationId: m.facility.organizationId,
-    facilityId: m.facility.id,
-    email: input.email,
-    role: input.role,
-    tokenHash: hashToken(token),
-    invitedById: user.id,
-    expiresAt: expiry(),
+  const invitation = await deps.db.withFacility(m.facility.id, async (tx) => {
+    const created = await createInvitation(tx, {
+      id: newId(),
+      organizationId: m.facility.organizationId,
+      facilityId: m.facility.id,
+      email: input.email,
+      role: input.role,
+      tokenHash: hashToken(token),
+      invitedById: user.id,
+      expiresAt: expiry(),
+    });
+    await recordAudit(tx, m.facility.id, [invitationAudit('member_invited', created.id, user.id, input.email, input.role)]);
+    return created;
   });
   await sendInvitation(deps, user, m.facility, input.email, input.role, token);
   return { id: invitation.id, ...(deps.mailer.delivers ? {} : { token }) };
@@ -78,9 +84,10 @@ export async function resendInvitation(deps: Deps, actor: Actor, id: string) {
   );
   const token = newToken();
   const expiresAt = expiry();
-  if (!(await renewInvitation(deps.db.prisma, actor.facilityId, id, hashToken(token), expiresAt))) {
-    throw notFound('No such open invitation');
-  }
+  await deps.db.withFacility(actor.facilityId, async (tx) => {
+    if (!(await renewInvitation(tx, actor.facilityId, id, hashToken(token), expiresAt))) throw notFound('No such open invitation');
+    await recordAudit(tx, actor.facilityId, [invitationAudit('invitation_resent', id, actor.user.id, inv.email, inv.role)]);
+  });
   await sendInvitation(deps, actor.user, actor.facility, inv.email, inv.role as Role, token);
   return { id, expiresAt, ...(deps.mailer.delivers ? {} : { token }) };
 }
@@ -88,5 +95,18 @@ export async function resendInvitation(deps: Deps, actor: Actor, id: string) {
 /** Withdraws an invitation of the active facility: its link stops working. */
 export async function revokeInvitation(deps: Deps, actor: Actor, id: string) {
   authorize(actor, 'team.manage');
-  if (!(await deletePendingInvitation(deps.db.prisma, actor.facilityId, id))) throw notFound('No such open invitation');
+  await deps.db.withFacility(actor.facilityId, async (tx) => {
+    const inv = await findPendingInvitation(tx, actor.facilityId, id);
+    if (!inv || !(await deletePendingInvitation(tx, actor.facilityId, id))) throw notFound('No such open invitation');
+    await recordAudit(tx, actor.facilityId, [invitationAudit('invitation_revoked', id, actor.user.id, inv.email, inv.role)]);
+  });
 }
+
+/** The activity log's entry of an invitation: the address it went to and the role it offers. */
+const invitationAudit = (type: AuditType, id: string, actorId: string, email: string, role: string): AuditEntry => ({
+  type,
+  subjectType: 'invitation',
+  subjectId: id,
+  actorId,
+  data: { email, role },
+});

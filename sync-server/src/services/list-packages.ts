@@ -2,10 +2,16 @@
 // of the actor's facility, filtered, searched, sorted and paged by an opaque keyset cursor, with the
 // count per status tab under the same filters. Any member may read (package.read).
 import { createHash } from 'node:crypto';
-import { DEFAULT_LIMIT, parseSort, type PackageListQuery, type Sort } from '../../../src/lib/domain/package-list.ts';
+import { DEFAULT_LIMIT, parseSort, searchTerms, type PackageListQuery, type Sort } from '../../../src/lib/domain/package-list.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
-import { countPackagesByStatus, listPackages, type Keyset, type ListFilters } from '../repositories/package-list.ts';
+import {
+  countPackagesByStatus,
+  listPackages,
+  searchFirstPageWithCounts,
+  type Keyset,
+  type ListFilters,
+} from '../repositories/package-list.ts';
 import { authorize, type Actor } from './resolve-actor.ts';
 
 const invalidCursor = () => new AppError(400, 'invalid_cursor', 'This page link belongs to another list; start from the first page');
@@ -50,11 +56,18 @@ export async function listPackagesFor(deps: Deps, actor: Actor, q: PackageListQu
     to: q.to,
     timezone: actor.facility.timezone,
   };
-  const { page, counts } = await deps.db.withFacility(actor.facilityId, async (tx) => ({
-    page: await listPackages(tx, actor.facilityId, filters, parseSort(sort), after, limit + 1),
-    // The tabs' counts come with the first page; later pages (a cursor) leave them out.
-    counts: after ? null : await countPackagesByStatus(tx, actor.facilityId, filters),
-  }));
+  const { page, counts } = await deps.db.withFacility(actor.facilityId, async (tx) => {
+    // A search's first page reads the matched rows once for the page and the counts.
+    if (!after && searchTerms(filters.q).length) {
+      const { counts, ...page } = await searchFirstPageWithCounts(tx, actor.facilityId, filters, parseSort(sort), limit + 1);
+      return { page, counts };
+    }
+    return {
+      page: await listPackages(tx, actor.facilityId, filters, parseSort(sort), after, limit + 1),
+      // The tabs' counts come with the first page; later pages (a cursor) leave them out.
+      counts: after ? null : await countPackagesByStatus(tx, actor.facilityId, filters),
+    };
+  });
   const more = page.rows.length > limit;
   const items = page.rows.slice(0, limit);
   const last = items.length - 1;

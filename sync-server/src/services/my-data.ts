@@ -12,6 +12,7 @@ import {
   findAdminInOrganization,
   findProfile,
   listCustodyActions,
+  listFacilityChanges,
   listInvitationsSent,
   listNotificationsTo,
   listOwnedOrganizations,
@@ -98,18 +99,21 @@ export async function exportMyData(deps: Deps, user: SessionUser, sessionId: str
     listInvitationsSent(db, user.id),
   ]);
   const custodyActions: MyData['custodyActions'] = [];
+  const facilityChanges: MyData['facilityChanges'] = [];
   const recipientRecords: MyData['recipientRecords'] = [];
   const notifications: MyData['notifications'] = [];
   for (const m of memberships) {
     const facilityName = m.facility.name;
-    const [events, recipients, notes] = await deps.db.withFacility(m.facilityId, (tx) =>
+    const [events, changes, recipients, notes] = await deps.db.withFacility(m.facilityId, (tx) =>
       Promise.all([
         listCustodyActions(tx, m.facilityId, user.id),
+        listFacilityChanges(tx, m.facilityId, user.id),
         listRecipientRecords(tx, m.facilityId, profile.email),
         listNotificationsTo(tx, m.facilityId, user.id),
       ]),
     );
     for (const e of events) custodyActions.push({ ...e, at: iso(new Date(e.at)), facilityName });
+    for (const c of changes) facilityChanges.push({ ...c, at: iso(c.at), facilityName });
     for (const r of recipients) recipientRecords.push({ ...r, createdAt: iso(r.createdAt), facilityName });
     for (const n of notes) notifications.push({ ...n, createdAt: iso(n.createdAt), sentAt: isoOrNull(n.sentAt), facilityName });
   }
@@ -134,6 +138,7 @@ export async function exportMyData(deps: Deps, user: SessionUser, sessionId: str
       acceptedAt: isoOrNull(i.acceptedAt),
     })),
     custodyActions,
+    facilityChanges,
     recipientRecords,
     notifications,
   };

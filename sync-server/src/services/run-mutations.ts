@@ -2,6 +2,7 @@
 // rows inside the caller's transaction, after the caller took the facility's version (its row lock
 // orders every writer, so pulls never skip a version). Pushes (apply-push.ts) and the directory
 // import (import-directory.ts) both write through here, so devices pull either the same way.
+import { directoryAuditType } from '../../../src/lib/domain/activity.ts';
 import { refusedHandOffEvidence } from '../../../src/lib/domain/custody.ts';
 import { MutationRejection, runCheckedMutation, type CheckedMutation } from '../../../src/lib/domain/sync/mutators.ts';
 import type { MutationResult } from '../../../src/lib/domain/sync/protocol.ts';
@@ -10,12 +11,14 @@ import type { Role } from '../../../src/lib/domain/permissions.ts';
 import type { Tx } from '../db/index.ts';
 import {
   loadHandOffSettings,
+  loadNotificationDefaults,
   loadOpenPackagesOf,
   loadRowsAndTakenIds,
   queueNotifications,
   storedBlobHashes,
   writeSyncRows,
 } from '../repositories/sync.ts';
+import { recordAudit, type AuditEntry } from '../repositories/audit.ts';
 import { BatchStore } from './batch-store.ts';
 import { newId } from './ids.ts';
 import { notificationsFor } from './notifications-for.ts';
@@ -68,12 +71,15 @@ export async function runMutationBatch(
     foreignIds,
     uploadedHashes: uploaded,
     handOffSettings: () => loadHandOffSettings(tx, facilityId),
+    notificationDefaults: () => loadNotificationDefaults(tx, facilityId),
   });
 
   const results: MutationResult[] = [];
   const rejections: BatchOutcome['rejections'] = [];
+  const audit: AuditEntry[] = [];
   for (const m of mutations) {
     try {
+      const directory = await directoryChangeBefore(store, checks.get(m.id)!);
       await runCheckedMutation(store, checks.get(m.id)!, {
         actor: ctx.actor,
         clientId: ctx.clientId,
@@ -82,6 +88,7 @@ export async function runMutationBatch(
         now: ctx.now,
         newId,
       });
+      if (directory) audit.push(await directoryChangeAfter(store, directory, ctx));
       store.commit();
       results.push({ id: m.id, status: 'applied' });
     } catch (e) {
@@ -99,8 +106,64 @@ export async function runMutationBatch(
     // Transactional outbox: the notifications commit with the change that causes them and are
     // sent after commit by the notification worker, never for a rolled-back change.
     await queueNotifications(tx, facilityId, version, notificationsFor(writes));
+    // The activity log's directory entries commit with the changes they record.
+    await recordAudit(tx, facilityId, audit);
   }
   return { results, rejections, deletedPackageIds: store.deletedPackageIds() };
+}
+
+type DirectoryRow = Record<string, unknown> & { id: string };
+interface DirectoryChange {
+  mutation: string;
+  subject: 'recipient' | 'department' | 'location';
+  id: string;
+  before: DirectoryRow | undefined;
+  args: Record<string, unknown>;
+}
+
+const directoryRow = (store: BatchStore, subject: DirectoryChange['subject'], id: string) =>
+  (subject === 'recipient'
+    ? store.getRecipient(id)
+    : subject === 'department'
+      ? store.getDepartment(id)
+      : store.getLocation(id)) as Promise<DirectoryRow | undefined>;
+
+/** For a directory mutation about to run: what it acts on, as it is now (null: not a directory mutation). */
+async function directoryChangeBefore(store: BatchStore, checked: CheckedMutation): Promise<DirectoryChange | null> {
+  if (!checked.ok) return null;
+  const subject = /^(recipient|department|location)\./.exec(checked.name)?.[1] as DirectoryChange['subject'] | undefined;
+  if (!subject) return null;
+  const args = checked.args as unknown as Record<string, unknown> & { id: string; intoId?: string };
+  // A merge is recorded on the recipient kept.
+  const id = checked.name === 'recipient.merge' ? args.intoId! : args.id;
+  return { mutation: checked.name, subject, id, before: await directoryRow(store, subject, id), args };
+}
+
+/** The audit entry of a directory mutation that applied: what it was, and which fields it changed. */
+async function directoryChangeAfter(
+  store: BatchStore,
+  c: DirectoryChange,
+  ctx: { actor: { id: string }; clientId: string },
+): Promise<AuditEntry> {
+  const kind = directoryAuditType(c.mutation, !!c.before && !c.before.deletedAt)!;
+  const after = await directoryRow(store, c.subject, c.id);
+  const fields =
+    kind.type.endsWith('_changed') && after
+      ? Object.keys(after)
+          .filter((k) => k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(c.before?.[k]))
+          .sort()
+      : undefined;
+  return {
+    type: kind.type,
+    subjectType: kind.subject,
+    subjectId: c.id,
+    actorId: ctx.actor.id,
+    clientId: ctx.clientId,
+    data: {
+      ...(fields ? { fields } : {}),
+      ...(c.mutation === 'recipient.merge' ? { mergedId: c.args.id } : {}),
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Small key/value state of the device's sync: which user owns the queue, their clientId and the
 // last mutation id the server acknowledged, the pull cookie, the last successful sync time.
+import { DEFAULT_NOTIFICATION_DEFAULTS, type NotificationDefaults } from '../../domain/facility-settings';
 import { DEFAULT_HANDOFF_SETTINGS, type HandOffSettings } from '../../domain/handoff';
 import type { PtpDb } from './schema';
 
@@ -72,6 +73,17 @@ export async function getHandOffSettings(db: PtpDb): Promise<HandOffSettings> {
 
 export async function setHandOffSettings(db: PtpDb, settings: HandOffSettings) {
   await setMeta(db, HANDOFF_KEY, settings);
+}
+
+const NOTIFICATION_DEFAULTS_KEY = 'notificationDefaults';
+
+/** The channels a new recipient starts with, as this device last fetched them (until then the product's defaults). */
+export async function getNotificationDefaults(db: PtpDb): Promise<NotificationDefaults> {
+  return { ...DEFAULT_NOTIFICATION_DEFAULTS, ...(await getMeta<Partial<NotificationDefaults>>(db, NOTIFICATION_DEFAULTS_KEY)) };
+}
+
+export async function setNotificationDefaults(db: PtpDb, defaults: NotificationDefaults) {
+  await setMeta(db, NOTIFICATION_DEFAULTS_KEY, defaults);
 }
 
 const PICKUP_KEY = 'pickupKey';

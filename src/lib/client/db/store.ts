@@ -12,7 +12,7 @@ import type {
   RecipientRow,
   SyncedTable,
 } from '../../domain/sync/rows';
-import { getHandOffSettings } from './meta';
+import { getHandOffSettings, getNotificationDefaults } from './meta';
 import { packagesWithStatus, toLocal, type PtpDb } from './schema';
 import type { DigestCollector } from './search-digest';
 
@@ -78,6 +78,9 @@ export class DexieMutationStore implements MutationStore {
   }
   handOffSettings() {
     return getHandOffSettings(this.db);
+  }
+  notificationDefaults() {
+    return getNotificationDefaults(this.db);
   }
   async isBlobUploaded(hash: string) {
     const blob = await this.db.blobs.get(hash);

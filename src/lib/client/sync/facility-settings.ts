@@ -1,8 +1,14 @@
-// The facility's hand-off settings and pickup key on the device (docs/sync.md "Pickup codes"):
+// The facility's hand-off settings, notification defaults and pickup key on the device (docs/sync.md "Pickup codes"):
 // fetched when the app opens a facility and again after a successful sync, at most every few
 // minutes; offline the device goes on with what it last stored (db/meta.ts).
 import type { Facility } from '../api';
-import { getFacilitySettingsFetchedAt, setFacilitySettingsFetchedAt, setHandOffSettings, setPickupKey } from '../db/meta';
+import {
+  getFacilitySettingsFetchedAt,
+  setFacilitySettingsFetchedAt,
+  setHandOffSettings,
+  setNotificationDefaults,
+  setPickupKey,
+} from '../db/meta';
 import type { PtpDb } from '../db/schema';
 
 /** How often at most a device asks for the facility's settings while syncing. */
@@ -39,6 +45,8 @@ export class FacilitySettingsSync {
     if (f.id !== this.facilityId) return false;
     await this.db.transaction('rw', this.db.meta, async () => {
       await setHandOffSettings(this.db, { signatureRequired: f.signatureRequired !== false });
+      // New recipients made on this device start with the same channels the server gives them.
+      await setNotificationDefaults(this.db, f.notificationDefaults);
       // A role without the key (a viewer, or someone whose role changed) keeps none on the device.
       await setPickupKey(this.db, f.pickupKey ?? null);
       await setFacilitySettingsFetchedAt(this.db, this.now());

@@ -107,7 +107,11 @@ export const mutationArgs = {
     departmentId: optionalId,
     defaultLocationId: optionalId,
     notes: optional(2000),
-    // The recipient's own switches (SPEC "Notifications"); left out, an update keeps them.
+    /**
+     * The channels that notify them (SPEC "Notifications"): admins set them, and the recipient
+     * through their account page or an unsubscribe link; left out, a new recipient takes the
+     * facility's defaults and an update keeps them.
+     */
     notifyEmail: z.boolean().optional(),
     notifySms: z.boolean().optional(),
   }),

@@ -53,6 +53,10 @@ class MemoryStore implements MutationStore {
   async handOffSettings() {
     return this.settings;
   }
+  defaults = { email: true, sms: false };
+  async notificationDefaults() {
+    return this.defaults;
+  }
 }
 
 let n = 0;
@@ -270,6 +274,41 @@ describe('shared mutators', () => {
     // The applier's clock dates the tombstone, not the device's.
     expect(s.recipients.get(R)?.deletedAt).toBe('2026-11-26T10:00:05.000Z');
     expect(await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Back' } }, ctx()))).toBe('not_found');
+  });
+
+  it('a new recipient starts with the facility’s notification defaults; an existing one keeps their channels', async () => {
+    const s = new MemoryStore();
+    s.defaults = { email: false, sms: true };
+    const R = '22222222-2222-4222-8222-222222222223';
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Grace' } }, ctx());
+    expect(s.recipients.get(R)).toMatchObject({ notifyEmail: false, notifySms: true });
+    // The facility's defaults change later: people already in the directory keep what they had.
+    s.defaults = { email: true, sms: false };
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Grace Hopper' } }, ctx());
+    expect(s.recipients.get(R)).toMatchObject({ name: 'Grace Hopper', notifyEmail: false, notifySms: true });
+  });
+
+  it('only an admin sets a recipient’s channels, on a new recipient or an existing one', async () => {
+    const s = new MemoryStore();
+    const R = '22222222-2222-4222-8222-222222222224';
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', notifySms: true } }, ctx('admin'));
+    expect(s.recipients.get(R)).toMatchObject({ notifyEmail: true, notifySms: true });
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', notifyEmail: false } }, ctx('admin'));
+    expect(s.recipients.get(R)).toMatchObject({ notifyEmail: false, notifySms: true });
+    for (const args of [{ notifyEmail: true }, { notifySms: false }]) {
+      expect(await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada L.', ...args } }, ctx('operator')))).toBe(
+        'forbidden',
+      );
+    }
+    expect(s.recipients.get(R)).toMatchObject({ name: 'Ada', notifyEmail: false, notifySms: true });
+    const fresh = '22222222-2222-4222-8222-222222222225';
+    expect(await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: fresh, name: 'Bo', notifySms: true } }, ctx()))).toBe(
+      'forbidden',
+    );
+    expect(s.recipients.has(fresh)).toBe(false);
+    // An operator adding someone at intake sends no channels: the facility's defaults apply.
+    await runMutation(s, { name: 'recipient.upsert', args: { id: fresh, name: 'Bo' } }, ctx());
+    expect(s.recipients.get(fresh)).toMatchObject({ notifyEmail: true, notifySms: false });
   });
 
   it('dates deletions by the applier and keeps device times only within a sane window', async () => {

@@ -4,6 +4,7 @@
 import { checkTransition } from '../package-state';
 import { checkUndoReceive } from '../undo-receive';
 import { checkProof, checkReopen, holdText, returnText, type HandOffSettings } from '../handoff';
+import type { NotificationDefaults } from '../facility-settings';
 import { can, type Action, type Role } from '../permissions';
 import { isMutationName, mutationArgs, type MutationArgs, type MutationName } from './mutations';
 import { boundDeviceTime } from './device-time';
@@ -39,6 +40,8 @@ export interface MutationStore {
   isBlobUploaded(hash: string): Promise<boolean>;
   /** The facility's hand-off settings (the device holds the copy it last fetched). */
   handOffSettings(): Promise<HandOffSettings>;
+  /** The channels a new recipient starts with (the facility's notification defaults; the device's last copy). */
+  notificationDefaults(): Promise<NotificationDefaults>;
 }
 
 export interface MutationContext {
@@ -369,15 +372,21 @@ const mutators: { [N in MutationName]: Mutator<N> } = {
     await store.addEvent(event(ctx, a.id, 'deleted'));
   },
 
-  async 'recipient.upsert'(store, a) {
+  async 'recipient.upsert'(store, a, ctx) {
     const existing = await store.getRecipient(a.id);
     if (existing?.deletedAt) throw new MutationRejection('not_found', 'The recipient was deleted');
+    const channels = a.notifyEmail !== undefined || a.notifySms !== undefined;
+    if (channels && !can({ role: ctx.actor.role }, 'recipient.notifications')) {
+      throw new MutationRejection('forbidden', 'Only an admin changes how a recipient is notified');
+    }
     await checkReference(store, 'department', a.departmentId, existing?.departmentId);
     await checkReference(store, 'location', a.defaultLocationId, existing?.defaultLocationId);
+    // A new recipient starts with the facility's channels; an existing one keeps theirs unless changed.
+    const defaults = existing ? null : await store.notificationDefaults();
     await store.putRecipient({
-      notifyEmail: true,
-      notifySms: false,
       ...existing,
+      notifyEmail: a.notifyEmail ?? existing?.notifyEmail ?? defaults!.email,
+      notifySms: a.notifySms ?? existing?.notifySms ?? defaults!.sms,
       id: a.id,
       name: a.name,
       email: a.email ?? null,
