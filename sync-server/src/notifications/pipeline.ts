@@ -281,7 +281,7 @@ export async function queueReminders(deps: Deps, now: Date): Promise<number> {
       const quiet = f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null;
       if (!mayRemindAt(now, f.timezone, quiet)) return 0;
       // One run at a time per facility: two processes reminding at once would remind twice.
-      await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended('ptp-reminders:' || $1, 0))`, facilityId);
+      await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended('ptp-reminders:' || $1, 0))::text AS locked`, facilityId);
       let n = 0;
       for (const c of await reminderCandidates(tx, facilityId)) {
         if (!reminderDue({ waitingSince: c.waitingSince, lastReminderAt: c.lastReminderAt, intervalHours: f.reminderIntervalHours, now }))
