@@ -272,6 +272,16 @@ describe('quiet hours and notification defaults', () => {
     expect(await row(a.facilityId)).toMatchObject({ quietHoursStart: '20:00', notifyEmailDefault: true, notifySmsDefault: false });
   });
 
+  it('the hold note in Package Held messages: off until an admin turns it on', async () => {
+    const a = await signUp(t);
+    expect((await a.client.get('/api/facility')).json.holdNoteInNotifications).toBe(false);
+    const res = await patch(a.client, { holdNoteInNotifications: true });
+    expect(res.status).toBe(200);
+    expect(res.json.holdNoteInNotifications).toBe(true);
+    expect((await row(a.facilityId)).holdNoteInNotifications).toBe(true);
+    expect((await patch(a.client, { holdNoteInNotifications: 'yes' })).status).toBe(400);
+  });
+
   it('is held by the database too: half-set or malformed quiet hours are refused', async () => {
     const a = await signUp(t);
     for (const data of [{ quietHoursStart: null }, { quietHoursStart: '25:00', quietHoursEnd: '07:00' }]) {

@@ -86,6 +86,7 @@ export interface Facility {
   quietHours?: { start: string; end: string } | null;
   /** The channels a new recipient starts with. */
   notificationDefaults?: { email: boolean; sms: boolean };
+  holdNoteInNotifications?: boolean;
   active: boolean;
   organizationId: string;
   organizationName: string;

@@ -18,6 +18,7 @@ export function updateFacilitySettings(
     quietHoursEnd?: string | null;
     notifyEmailDefault?: boolean;
     notifySmsDefault?: boolean;
+    holdNoteInNotifications?: boolean;
   },
 ) {
   return db.facility.update({ where: { id: facilityId }, data });

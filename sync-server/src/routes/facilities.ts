@@ -24,6 +24,7 @@ const facilityBody = z.object({
     .nullable()
     .openapi({ description: 'No notification leaves between these local times (facility time zone); null: none' }),
   notificationDefaults: z.object({ email: z.boolean(), sms: z.boolean() }).openapi({ description: 'Channels a new recipient starts with' }),
+  holdNoteInNotifications: z.boolean().openapi({ description: 'Package Held messages show the hold note to the recipient' }),
   active: z.boolean(),
   organizationId: z.string(),
   organizationName: z.string(),

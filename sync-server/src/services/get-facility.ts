@@ -35,6 +35,7 @@ export async function getFacility(deps: Deps, actor: Actor, facility: FacilityRo
     signatureRequired: f.signatureRequired,
     quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
     notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
+    holdNoteInNotifications: f.holdNoteInNotifications,
     active: f.active,
     organizationId: f.organizationId,
     organizationName: f.organization.name,
