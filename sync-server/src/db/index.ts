@@ -76,7 +76,7 @@ export async function openDatabase(opts: {
   let jobsPool: pg.Pool | null = null;
   const jobsSql = async (text: string, values?: unknown[]) => {
     if (!embedded) {
-      jobsPool ??= new pg.Pool({ connectionString: url, max: 3 });
+      jobsPool ??= new pg.Pool({ connectionString: url, max: 5 });
       return jobsPool.query(text, values);
     }
     const conn = await pool.connect();

@@ -21,16 +21,17 @@ import { ResendEmail } from '../mail/mailer.ts';
 import { listFacilityIds } from '../repositories/facilities.ts';
 import { findFacility } from '../repositories/facility-settings.ts';
 import {
-  claimIntoMessage,
+  claimIntoMessages,
   insertReminder,
   loadNoticePackages,
   loadRecipients,
   lockUnclaimedNotifications,
-  queuedRowsOfMessage,
-  recordAttempt,
+  queuedRowsOfMessages,
+  recordAttempts,
   reminderCandidates,
   stalledMessages,
   waitingPackageIds,
+  type Attempt,
   type DueNotification,
   type MessageFields,
 } from '../repositories/notifications.ts';
@@ -117,6 +118,7 @@ async function planFacility(deps: Deps, facilityId: string, now: Date) {
     const packages = new Map((await loadNoticePackages(tx, facilityId, packageIds)).map((p) => [p.id, p]));
 
     const toSend: string[] = [...stalled];
+    const claims: Parameters<typeof claimIntoMessages>[2] = [];
     for (const g of due) {
       const head = g[0]!;
       const kind = head.kind as NotificationKind;
@@ -135,14 +137,10 @@ async function planFacility(deps: Deps, facilityId: string, now: Date) {
         showHoldNote: facility.holdNoteInNotifications,
       };
       const fields = await messageFor(deps, facilityId, head, input, { recipientEmail: recipient?.email ?? null, email, now });
-      await claimIntoMessage(
-        tx,
-        facilityId,
-        g.map((r) => r.id),
-        { ...fields, messageId },
-      );
+      claims.push({ ...fields, messageId, ids: g.map((r) => r.id) });
       if (fields.status === 'queued') toSend.push(messageId);
     }
+    await claimIntoMessages(tx, facilityId, claims);
     return { toSend, nextDueAt, more: rows.length === CLAIM_LIMIT };
   });
 }
@@ -198,73 +196,81 @@ async function messageFor(
 export type SendOutcome = 'sent' | 'failed' | 'retry' | 'nothing';
 
 /**
- * Sends one message and records what happened. The message id is the idempotency key, so a retry
- * after the provider accepted it (the answer lost, the process stopped) sends nothing twice.
- * `lastTry`: the queue will not try again, so a transient failure is final.
+ * Sends messages of one facility and records what happened, reading and recording them in one
+ * transaction each. The message id is the idempotency key, so a retry after the provider accepted
+ * it (the answer lost, the process stopped) sends nothing twice. `lastTry`: the queue will not try
+ * that message again, so a transient failure is final.
  */
-export async function sendMessage(
+export async function sendMessages(
   deps: Deps,
   facilityId: string,
-  messageId: string,
-  o: { now?: Date; lastTry?: boolean } = {},
-): Promise<SendOutcome> {
-  const rows = await deps.db.withFacility(facilityId, (tx) => queuedRowsOfMessage(tx, facilityId, messageId));
-  const head = rows[0];
-  if (!head) return 'nothing';
-  const channel = head.channel;
-  let sender: ChannelSender | null | undefined;
-  if (channel === 'email') sender = emailSender(deps);
-  else if (channel === 'sms' || channel === 'slack' || channel === 'teams') sender = (await facilityChannels(deps, facilityId))[channel];
-  const at = o.now ?? new Date();
-  const record = (outcome: Parameters<typeof recordAttempt>[3]) =>
-    deps.db.withFacility(facilityId, (tx) => recordAttempt(tx, facilityId, messageId, outcome));
-
-  if (channel === 'email' && !sender) {
-    await deps.db.withFacility(facilityId, (tx) =>
-      tx.notification.updateMany({ where: { facilityId, messageId, status: 'queued' }, data: { status: 'captured' } }),
-    );
-    return 'sent';
-  }
-  if (!sender || !head.to) {
-    await record({ status: 'failed', error: sender ? 'No address to send to' : `No ${channel} integration is connected`, at });
-    return 'failed';
-  }
-  const message: OutgoingMessage = {
-    to: head.to,
-    subject: head.subject ?? '',
-    text: head.bodyText ?? '',
-    ...(head.bodyHtml ? { html: head.bodyHtml } : {}),
-    idempotencyKey: messageId,
-  };
-  if (channel === 'email' && head.kind === 'reminder' && head.recipientId) {
-    message.headers = unsubscribeLink(deps, facilityId, head.recipientId, 'email').headers;
-  }
-  let result: SendResult;
-  try {
-    result = await sender.send(message);
-  } catch (e) {
-    result = { ok: false, permanent: false, error: (e as Error).message || 'The provider could not be reached' };
-  }
-  if (channel !== 'email' && channel !== 'inapp') {
-    await recordIntegrationOutcome(
-      deps,
+  messages: { messageId: string; lastTry?: boolean }[],
+  now?: Date,
+): Promise<Map<string, SendOutcome>> {
+  const outcomes = new Map<string, SendOutcome>(messages.map((m) => [m.messageId, 'nothing']));
+  const rows = await deps.db.withFacility(facilityId, (tx) =>
+    queuedRowsOfMessages(
+      tx,
       facilityId,
-      channel as 'sms' | 'slack' | 'teams',
-      result.ok ? { ok: true } : { ok: false, error: result.error },
-    );
-  }
-  if (result.ok) {
-    await record({ status: 'sent', providerId: result.providerId, at });
-    return 'sent';
-  }
-  const attempts = head.attempts + 1;
-  if (result.permanent || o.lastTry || attempts >= deps.env.NOTIFY_MAX_ATTEMPTS) {
-    await record({ status: 'failed', error: result.error, at });
-    return 'failed';
-  }
-  const delay = deps.env.NOTIFY_RETRY_DELAY_SECONDS * 1000 * 2 ** (attempts - 1);
-  await record({ status: 'queued', error: result.error, at, nextAttemptAt: new Date(at.getTime() + delay) });
-  return 'retry';
+      messages.map((m) => m.messageId),
+    ),
+  );
+  if (!rows.length) return outcomes;
+  const heads = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (r.messageId && !heads.has(r.messageId)) heads.set(r.messageId, r);
+  const channels = rows.some((r) => r.channel !== 'email') ? await facilityChannels(deps, facilityId) : {};
+  const email = emailSender(deps);
+  const at = now ?? new Date();
+  const records: { messageId: string; attempt: Attempt }[] = [];
+
+  await Promise.all(
+    messages.map(async ({ messageId, lastTry }) => {
+      const head = heads.get(messageId);
+      if (!head) return;
+      const channel = head.channel;
+      const sender: ChannelSender | null | undefined =
+        channel === 'email' ? email : channel === 'sms' || channel === 'slack' || channel === 'teams' ? channels[channel] : null;
+      const done = (outcome: SendOutcome, attempt: Attempt) => {
+        outcomes.set(messageId, outcome);
+        records.push({ messageId, attempt });
+      };
+      // The key was removed since the message was planned: it stays on the machine.
+      if (channel === 'email' && !sender) return done('sent', { status: 'captured' });
+      if (!sender || !head.to) {
+        return done('failed', { status: 'failed', error: sender ? 'No address to send to' : `No ${channel} integration is connected`, at });
+      }
+      const message: OutgoingMessage = {
+        to: head.to,
+        subject: head.subject ?? '',
+        text: head.bodyText ?? '',
+        ...(head.bodyHtml ? { html: head.bodyHtml } : {}),
+        idempotencyKey: messageId,
+      };
+      if (channel === 'email' && head.kind === 'reminder' && head.recipientId) {
+        const headers = unsubscribeLink(deps, facilityId, head.recipientId, 'email').headers;
+        if (Object.keys(headers).length) message.headers = headers;
+      }
+      let result: SendResult;
+      try {
+        result = await sender.send(message);
+      } catch (e) {
+        result = { ok: false, permanent: false, error: (e as Error).message || 'The provider could not be reached' };
+      }
+      if (channel === 'sms' || channel === 'slack' || channel === 'teams') {
+        await recordIntegrationOutcome(deps, facilityId, channel, result.ok ? { ok: true } : { ok: false, error: result.error });
+      }
+      if (result.ok) return done('sent', { status: 'sent', providerId: result.providerId, at });
+      const attempts = head.attempts + 1;
+      if (result.permanent || lastTry || attempts >= deps.env.NOTIFY_MAX_ATTEMPTS) {
+        return done('failed', { status: 'failed', error: result.error, at });
+      }
+      const delay = deps.env.NOTIFY_RETRY_DELAY_SECONDS * 1000 * 2 ** (attempts - 1);
+      done('retry', { status: 'queued', error: result.error, at, nextAttemptAt: new Date(at.getTime() + delay) });
+    }),
+  );
+
+  await deps.db.withFacility(facilityId, (tx) => recordAttempts(tx, facilityId, records));
+  return outcomes;
 }
 
 /**

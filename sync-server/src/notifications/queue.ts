@@ -8,11 +8,13 @@
 // Anything that makes a notification due (a push, an admin's resend) rings wakeNotifications.
 import PgBoss from 'pg-boss';
 import type { Deps } from '../context.ts';
-import { queueReminders, sendMessage, sweepNotifications } from './pipeline.ts';
+import { queueReminders, sendMessages, sweepNotifications, type SendOutcome } from './pipeline.ts';
 
 const SWEEP = 'notification-sweep';
 const SEND = 'notification-send';
 const REMIND = 'notification-reminders';
+/** Send workers per process (each sends up to 25 messages at a time). */
+const SEND_WORKERS = 4;
 
 interface SendJob {
   facilityId: string;
@@ -59,9 +61,13 @@ export async function startNotificationQueue(deps: Deps, o: { work: boolean }): 
     expireInSeconds: 120,
   });
 
+  const senders: string[] = [];
   const enqueue = async (toSend: SendJob[]) => {
+    if (!toSend.length) return;
     // The message id is the job id: a message already queued (or sent) is not queued again.
-    if (toSend.length) await boss.insert(toSend.map((m) => ({ name: SEND, id: m.messageId, data: m })));
+    await boss.insert(toSend.map((m) => ({ name: SEND, id: m.messageId, data: m })));
+    // This process's idle senders start now rather than at their next poll.
+    for (const id of senders) boss.notifyWorker(id);
   };
   const sweep = async (now: Date) => {
     for (;;) {
@@ -90,20 +96,40 @@ export async function startNotificationQueue(deps: Deps, o: { work: boolean }): 
     })().finally(() => (sweeping = null));
   };
 
-  const send = async (job: PgBoss.JobWithMetadata<SendJob>, now?: Date) => {
-    const outcome = await sendMessage(deps, job.data.facilityId, job.data.messageId, {
-      now,
-      lastTry: job.retryCount >= job.retryLimit,
-    });
-    // pg-boss retries a job that throws, after its backoff.
-    if (outcome === 'retry') throw new Error('The provider did not take the message; retrying');
-    return outcome;
+  /** Sends a batch of jobs' messages; answers each job's outcome ('retry': pg-boss tries it again later). */
+  const send = async (jobs: PgBoss.JobWithMetadata<SendJob>[], now?: Date) => {
+    const byFacility = new Map<string, PgBoss.JobWithMetadata<SendJob>[]>();
+    for (const j of jobs) byFacility.set(j.data.facilityId, [...(byFacility.get(j.data.facilityId) ?? []), j]);
+    const outcomes = new Map<string, SendOutcome>();
+    for (const [facilityId, group] of byFacility) {
+      const r = await sendMessages(
+        deps,
+        facilityId,
+        group.map((j) => ({ messageId: j.data.messageId, lastTry: j.retryCount >= j.retryLimit })),
+        now,
+      );
+      for (const j of group) outcomes.set(j.id, r.get(j.data.messageId) ?? 'nothing');
+    }
+    return outcomes;
+  };
+  /** Completes each job, or fails it so that pg-boss retries it after its backoff. */
+  const settle = async (jobs: PgBoss.JobWithMetadata<SendJob>[], outcomes: Map<string, SendOutcome>) => {
+    const retry = jobs.filter((j) => outcomes.get(j.id) === 'retry').map((j) => j.id);
+    const done = jobs.filter((j) => outcomes.get(j.id) !== 'retry').map((j) => j.id);
+    if (done.length) await boss.complete(SEND, done);
+    if (retry.length) await boss.fail(SEND, retry);
   };
 
   if (o.work) {
-    await boss.work<SendJob>(SEND, { batchSize: 20, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
-      await Promise.all(jobs.map((j) => send(j)));
-    });
+    // Sending waits on the provider, not the CPU: several workers each send a batch at once.
+    for (let i = 0; i < SEND_WORKERS; i++) {
+      senders.push(
+        await boss.work<SendJob>(SEND, { batchSize: 25, pollingIntervalSeconds: 1, includeMetadata: true }, async (jobs) => {
+          // Settled here, not by pg-boss: a failed send must not fail the batch's other jobs.
+          await settle(jobs, await send(jobs));
+        }),
+      );
+    }
     await boss.work(SWEEP, { pollingIntervalSeconds: 2 }, async () => sweep(new Date()));
     await boss.work(REMIND, { pollingIntervalSeconds: 10 }, async () => {
       await queueReminders(deps, new Date());
@@ -121,20 +147,14 @@ export async function startNotificationQueue(deps: Deps, o: { work: boolean }): 
       let sent = 0;
       let failed = 0;
       for (;;) {
-        const jobs = (await boss.fetch<SendJob>(SEND, { batchSize: 50, includeMetadata: true })) as PgBoss.JobWithMetadata<SendJob>[];
+        const jobs = await boss.fetch<SendJob>(SEND, { batchSize: 50, includeMetadata: true });
         if (!jobs.length) return { sent, failed };
-        await Promise.all(
-          jobs.map(async (j) => {
-            try {
-              const outcome = await send(j, now);
-              if (outcome === 'sent') sent++;
-              if (outcome === 'failed') failed++;
-              await boss.complete(SEND, j.id);
-            } catch (e) {
-              await boss.fail(SEND, j.id, { message: (e as Error).message });
-            }
-          }),
-        );
+        const outcomes = await send(jobs, now);
+        for (const o of outcomes.values()) {
+          if (o === 'sent') sent++;
+          if (o === 'failed') failed++;
+        }
+        await settle(jobs, outcomes);
       }
     },
     async stop() {

@@ -46,20 +46,20 @@ export interface MessageFields {
   sentAt?: Date | null;
 }
 
-export function claimIntoMessage(tx: Tx, facilityId: string, ids: string[], m: MessageFields) {
-  return tx.notification.updateMany({
-    where: { facilityId, id: { in: ids }, status: 'queued', messageId: null },
-    data: {
-      messageId: m.messageId,
-      ...(m.to ? { to: m.to } : {}),
-      subject: m.subject,
-      bodyText: m.bodyText,
-      bodyHtml: m.bodyHtml,
-      status: m.status,
-      error: m.error ?? null,
-      sentAt: m.sentAt ?? null,
-    },
-  });
+/** Writes each message onto its rows, in one statement (a sweep claims thousands at once). */
+export async function claimIntoMessages(tx: Tx, facilityId: string, claims: (MessageFields & { ids: string[] })[]) {
+  if (!claims.length) return;
+  const rows = claims.flatMap((c) => c.ids.map((id) => ({ ...c, ids: undefined, id, sentAt: c.sentAt?.toISOString() ?? null })));
+  await tx.$executeRawUnsafe(
+    `UPDATE notifications n
+        SET "messageId" = x."messageId", "to" = coalesce(x."to", n."to"), subject = x.subject, "bodyText" = x."bodyText",
+            "bodyHtml" = x."bodyHtml", status = x.status, error = x.error, "sentAt" = x."sentAt"
+       FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, "messageId" uuid, "to" text, subject text, "bodyText" text, "bodyHtml" text,
+                                                status text, error text, "sentAt" timestamp)
+      WHERE n.id = x.id AND n."facilityId" = $1::uuid AND n.status = 'queued' AND n."messageId" IS NULL`,
+    facilityId,
+    JSON.stringify(rows),
+  );
 }
 
 /** What a message says about its packages: each package with where it waits. */
@@ -96,12 +96,13 @@ export function loadRecipients(tx: Tx, facilityId: string, ids: string[]) {
   return tx.recipient.findMany({ where: { facilityId, id: { in: ids } }, select: { id: true, name: true, email: true, phone: true } });
 }
 
-/** The rows of a message still waiting to go out (none once it was sent, failed or captured). */
-export function queuedRowsOfMessage(tx: Tx, facilityId: string, messageId: string) {
+/** The rows of these messages still waiting to go out (none once sent, failed or captured). */
+export function queuedRowsOfMessages(tx: Tx, facilityId: string, messageIds: string[]) {
   return tx.notification.findMany({
-    where: { facilityId, messageId, status: 'queued' },
+    where: { facilityId, messageId: { in: messageIds }, status: 'queued' },
     select: {
       id: true,
+      messageId: true,
       channel: true,
       to: true,
       subject: true,
@@ -114,26 +115,41 @@ export function queuedRowsOfMessage(tx: Tx, facilityId: string, messageId: strin
   });
 }
 
-export function recordAttempt(
-  tx: Tx,
-  facilityId: string,
-  messageId: string,
-  outcome:
-    | { status: 'sent'; providerId?: string | null; at: Date }
-    | { status: 'failed'; error: string; at: Date }
-    | { status: 'queued'; error: string; at: Date; nextAttemptAt: Date | null },
-) {
-  return tx.notification.updateMany({
-    where: { facilityId, messageId, status: 'queued' },
-    data: {
-      status: outcome.status,
-      attempts: { increment: 1 },
-      lastAttemptAt: outcome.at,
-      ...(outcome.status === 'sent'
-        ? { sentAt: outcome.at, providerId: outcome.providerId ?? null, error: null, nextAttemptAt: null }
-        : { error: outcome.error.slice(0, 1000), nextAttemptAt: outcome.status === 'queued' ? outcome.nextAttemptAt : null }),
-    },
-  });
+export type Attempt =
+  | { status: 'sent'; providerId?: string | null; at: Date }
+  | { status: 'failed'; error: string; at: Date }
+  | { status: 'queued'; error: string; at: Date; nextAttemptAt: Date | null }
+  /** No provider any more (its key removed since): kept on the machine, no attempt made. */
+  | { status: 'captured' };
+
+/** Records the outcome of each message's attempt on its queued rows, in one statement. */
+export async function recordAttempts(tx: Tx, facilityId: string, attempts: { messageId: string; attempt: Attempt }[]) {
+  if (!attempts.length) return;
+  const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+  const rows = attempts.map(({ messageId, attempt: a }) => ({
+    messageId,
+    status: a.status,
+    tried: a.status !== 'captured',
+    at: a.status === 'captured' ? null : iso(a.at),
+    providerId: a.status === 'sent' ? (a.providerId ?? null) : null,
+    error: a.status === 'failed' || a.status === 'queued' ? a.error.slice(0, 1000) : null,
+    nextAttemptAt: a.status === 'queued' ? iso(a.nextAttemptAt) : null,
+  }));
+  await tx.$executeRawUnsafe(
+    `UPDATE notifications n
+        SET status = x.status,
+            attempts = n.attempts + CASE WHEN x.tried THEN 1 ELSE 0 END,
+            "lastAttemptAt" = coalesce(x.at, n."lastAttemptAt"),
+            "sentAt" = CASE WHEN x.status = 'sent' THEN x.at ELSE n."sentAt" END,
+            "providerId" = CASE WHEN x.status = 'sent' THEN x."providerId" ELSE n."providerId" END,
+            error = CASE WHEN x.status = 'sent' THEN NULL WHEN x.tried THEN x.error ELSE n.error END,
+            "nextAttemptAt" = x."nextAttemptAt"
+       FROM jsonb_to_recordset($2::jsonb) AS x("messageId" uuid, status text, tried boolean, at timestamp, "providerId" text,
+                                                error text, "nextAttemptAt" timestamp)
+      WHERE n."facilityId" = $1::uuid AND n."messageId" = x."messageId" AND n.status = 'queued'`,
+    facilityId,
+    JSON.stringify(rows),
+  );
 }
 
 /** Messages claimed but still queued with no attempt since `before` (their job was lost): sent again. */
