@@ -78,6 +78,7 @@ try {
       emails: fake.delivered.length,
       duplicateRequests: fake.requests.length - fake.delivered.length,
       pushMs: Math.round(committed - started),
+      firstMs: Math.round(latencies[0]!),
       p50Ms: Math.round(pct(50)),
       p95Ms: Math.round(pct(95)),
       lastMs: Math.round(last),

@@ -41,7 +41,7 @@ import { renderEmail } from './render.ts';
 import { unsubscribeLink } from './unsubscribe.ts';
 
 /** Rows claimed per facility per sweep; the rest wait for the next one (a sweep follows at once). */
-const CLAIM_LIMIT = 2000;
+const CLAIM_LIMIT = 250;
 /** A claimed message with no attempt for this long lost its job (a crash): it is queued again. */
 const STALLED_AFTER_MS = 10 * 60_000;
 

@@ -13,8 +13,9 @@ import { queueReminders, sendMessages, sweepNotifications, type SendOutcome } fr
 const SWEEP = 'notification-sweep';
 const SEND = 'notification-send';
 const REMIND = 'notification-reminders';
-/** Send workers per process (each sends up to 25 messages at a time). */
+/** Send workers per process, each sending a batch of messages at a time. */
 const SEND_WORKERS = 4;
+const SEND_BATCH = 25;
 
 interface SendJob {
   facilityId: string;
@@ -123,12 +124,14 @@ export async function startNotificationQueue(deps: Deps, o: { work: boolean }): 
   if (o.work) {
     // Sending waits on the provider, not the CPU: several workers each send a batch at once.
     for (let i = 0; i < SEND_WORKERS; i++) {
-      senders.push(
-        await boss.work<SendJob>(SEND, { batchSize: 25, pollingIntervalSeconds: 1, includeMetadata: true }, async (jobs) => {
-          // Settled here, not by pg-boss: a failed send must not fail the batch's other jobs.
-          await settle(jobs, await send(jobs));
-        }),
-      );
+      let self = '';
+      self = await boss.work<SendJob>(SEND, { batchSize: SEND_BATCH, pollingIntervalSeconds: 1, includeMetadata: true }, async (jobs) => {
+        // Settled here, not by pg-boss: a failed send must not fail the batch's other jobs.
+        await settle(jobs, await send(jobs));
+        // A full batch means more are waiting: fetch again at once instead of after the poll interval.
+        if (jobs.length === SEND_BATCH) boss.notifyWorker(self);
+      });
+      senders.push(self);
     }
     await boss.work(SWEEP, { pollingIntervalSeconds: 2 }, async () => sweep(new Date()));
     await boss.work(REMIND, { pollingIntervalSeconds: 10 }, async () => {
