@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
-import { signUp, startTestApp, type TestApp } from './harness.ts';
+import { joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -94,4 +94,22 @@ it('Slack and Teams: one feed row per event only when the facility connected the
     ['sms', '+15557654321', 'queued'],
     ['teams', 'teams feed', 'queued'],
   ]);
+});
+
+it('an accepted invitation verifies the address (the bell links), a changed address does not until verified again', async () => {
+  const member = await joinAs(t, admin, 'viewer');
+  const first = randomUUID();
+  await push(['recipient.upsert', { id: first, name: 'Member', email: member.email }]);
+  await push(['package.receive', receiveArgs({ recipientId: first })]);
+  expect((await rowsOf(first)).find((n) => n.channel === 'inapp')?.userId).toBe(member.userId);
+
+  const newEmail = `moved-${randomUUID().slice(0, 8)}@example.test`;
+  const res = await member.client.request('PATCH', '/api/me', { email: newEmail, currentPassword: member.password });
+  expect(res.status).toBe(200);
+  const second = randomUUID();
+  await push(['recipient.upsert', { id: second, name: 'Member moved', email: newEmail }]);
+  await push(['package.receive', receiveArgs({ recipientId: second })]);
+  const channels = (await rowsOf(second)).map((n) => n.channel);
+  expect(channels).toContain('email');
+  expect(channels).not.toContain('inapp');
 });

@@ -18,10 +18,11 @@ export const findProfile = (db: Db, userId: string) =>
 export const emailTakenByOther = async (db: Db, email: string, userId: string) =>
   (await db.user.count({ where: { email, id: { not: userId } } })) > 0;
 
+/** A new email is unproven: the user no longer links to recipients until they verify it again. */
 export const updateProfile = (db: Db, userId: string, data: { name?: string; email?: string; emailOptOut?: boolean }) =>
   db.user.update({
     where: { id: userId },
-    data,
+    data: data.email === undefined ? data : { ...data, emailVerifiedAt: null },
     select: { id: true, name: true, email: true, emailOptOut: true, createdAt: true },
   });
 

@@ -9,6 +9,13 @@ export const findUserByEmail = (db: Db, email: string) => db.user.findUnique({ w
 
 export const findUserById = (db: Db, id: string) => db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
 
+/**
+ * The user proved they receive mail at their address (an invitation or a reset link sent there
+ * was used): a recipient with that address now links to them (the in-app bell).
+ */
+export const markEmailVerified = (db: Db, userId: string, at = new Date()) =>
+  db.user.updateMany({ where: { id: userId, emailVerifiedAt: null }, data: { emailVerifiedAt: at } });
+
 export function createUser(db: Db, data: { id: string; email: string; name: string; passwordHash: string }) {
   return db.user.create({ data: { ...data, ageConfirmedAt: new Date() } });
 }

@@ -2,7 +2,7 @@ import type { Deps, SessionUser } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { ensureMembership } from '../repositories/facilities.ts';
 import { findOpenInvitation, markInvitationAccepted } from '../repositories/invitations.ts';
-import { createUser, findUserByEmail } from '../repositories/users.ts';
+import { createUser, findUserByEmail, markEmailVerified } from '../repositories/users.ts';
 import { newId } from './ids.ts';
 import { hashPassword } from './passwords.ts';
 import { hashToken } from './tokens.ts';
@@ -48,6 +48,8 @@ export async function acceptInvitation(deps: Deps, token: string, as: { user: Se
       id = (await createUser(tx, { id: newId(), email: inv.email, name: as.name, passwordHash: passwordHash! })).id;
     }
     await ensureMembership(tx, { id: newId(), userId: id, facilityId: inv.facilityId, role: inv.role });
+    // The invitation reached this address.
+    await markEmailVerified(tx, id);
     return id;
   });
   const session = await deps.lucia.createSession(userId, { activeFacilityId: inv.facilityId });

@@ -2,6 +2,7 @@ import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { consumePasswordReset, deletePasswordResets, setPasswordHash } from '../repositories/password-resets.ts';
 import { deleteAllSessions } from '../repositories/sessions.ts';
+import { markEmailVerified } from '../repositories/users.ts';
 import { hashPassword } from './passwords.ts';
 import { hashToken } from './tokens.ts';
 
@@ -17,6 +18,8 @@ export async function resetPassword(deps: Deps, token: string, password: string)
     const userId = await consumePasswordReset(tx, hashToken(token), new Date());
     if (!userId) return false;
     await setPasswordHash(tx, userId, passwordHash);
+    // The reset link reached this address.
+    await markEmailVerified(tx, userId);
     await deletePasswordResets(tx, userId);
     await deleteAllSessions(tx, userId);
     return true;
