@@ -90,9 +90,15 @@ it('reminds on schedule in the facility time zone, not in quiet hours, one email
   expect(reminders(r.email)).toHaveLength(2);
 });
 
-it('lists what still waits when it goes out, and respects the opt-out', async () => {
+it("lists what still waits when it goes out, and respects the opt-outs (the recipient's and the account's)", async () => {
   const r = await recipient('Ada');
   const optedOut = await recipient('Alan');
+  // A user whose account has the address of a recipient and said "email me only what is needed".
+  const user = await signUp(t, { email: `Kay-${randomUUID().slice(0, 6)}@example.test` });
+  await t.deps.db.prisma.user.update({ where: { id: user.userId }, data: { emailOptOut: true } });
+  const accountOptedOut = randomUUID();
+  await push(['recipient.upsert', { id: accountOptedOut, name: 'Kay', email: user.body.email.toLowerCase() }]);
+  await push(['package.receive', receiveArgs({ recipientId: accountOptedOut, receivedAt: at(8).toISOString() })]);
   const a = receiveArgs({ recipientId: r.id, receivedAt: at(8).toISOString() });
   const b = receiveArgs({ recipientId: r.id, receivedAt: at(8).toISOString() });
   await push(
@@ -109,8 +115,9 @@ it('lists what still waits when it goes out, and respects the opt-out', async ()
   expect(reminder!.text).toContain(a.trackingNumber);
   expect(reminder!.text).not.toContain(b.trackingNumber);
   expect(reminders(optedOut.email)).toHaveLength(0);
+  expect(reminders(user.body.email.toLowerCase())).toHaveLength(0);
   const rows = await t.deps.db.withFacility(admin.facilityId, (tx) =>
-    tx.notification.findMany({ where: { kind: 'reminder', recipientId: { in: [r.id, optedOut.id] } } }),
+    tx.notification.findMany({ where: { kind: 'reminder', recipientId: { in: [r.id, optedOut.id, accountOptedOut] } } }),
   );
   expect(rows.map((n) => [n.recipientId, n.channel, n.status])).toEqual([[r.id, 'email', 'sent']]);
 });

@@ -175,7 +175,8 @@ export interface ReminderCandidate {
 }
 
 /**
- * Recipients with packages still waiting (received or held, not deleted) who want email, with
+ * Recipients with packages still waiting (received or held, not deleted) who want email (the
+ * recipient's own switch, and no account with their address opted out of non-essential email), with
  * when each package arrived and when they were last reminded (on any channel).
  */
 export function reminderCandidates(tx: Tx, facilityId: string) {
@@ -189,6 +190,8 @@ export function reminderCandidates(tx: Tx, facilityId: string) {
        JOIN packages p ON p."recipientId" = r.id AND p."facilityId" = r."facilityId"
       WHERE r."facilityId" = $1::uuid AND r."deletedAt" IS NULL AND r."notifyEmail"
         AND nullif(btrim(r.email), '') IS NOT NULL
+        -- "Email me only what is needed" on the account with that address (privacy policy §8).
+        AND NOT EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = lower(btrim(r.email)) AND u."emailOptOut")
         AND p."deletedAt" IS NULL AND p.status IN ('received', 'held')
       GROUP BY r.id`,
     facilityId,
