@@ -17,7 +17,7 @@ let fake: FakeResend;
 let admin: Awaited<ReturnType<typeof signUp>>;
 let device: Device;
 let seq = 1;
-let stopJobs: (() => Promise<void>)[] = [];
+const stopJobs: (() => Promise<void>)[] = [];
 /** A second server process's parts on the same database (Postgres only: PGlite is one process's). */
 let second: Deps | null = null;
 
