@@ -70,6 +70,8 @@ const schema = z.object({
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** The first retry's delay; each further retry waits twice as long (exponential backoff). */
   NOTIFY_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** A provider that has not answered a send in this many seconds has timed out (retried like a 5xx). */
+  NOTIFY_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /** Per-route auth rate limit (requests per minute per client address). */
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Sign-in and password-reset attempts per account (email) per minute, from any address. */

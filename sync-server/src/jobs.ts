@@ -51,13 +51,18 @@ export async function runJobsOnce(deps: Deps, now = new Date(), o: { notificatio
 }
 
 export async function startJobs(deps: Deps): Promise<() => Promise<void>> {
-  const queue = await startNotificationQueue(deps, { work: true });
-  queue.wake();
+  // A queue that cannot start (its schema cannot be created, say) must not take the app down:
+  // notifications stay queued in the outbox until it can, or until `npm run jobs -- --once`.
+  const queue = await startNotificationQueue(deps, { work: true }).catch((e: Error) => {
+    console.error('[jobs] the notification queue did not start; notifications stay queued:', e.message);
+    return null;
+  });
+  queue?.wake();
   const timer = setInterval(() => void runJobsOnce(deps, new Date(), { notifications: false }), 60 * 60 * 1000);
   timer.unref();
   void runJobsOnce(deps, new Date(), { notifications: false });
   return async () => {
     clearInterval(timer);
-    await queue.stop();
+    await queue?.stop();
   };
 }

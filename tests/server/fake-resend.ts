@@ -28,9 +28,10 @@ export interface FakeResend {
   delivered: FakeEmail[];
   /**
    * The next requests answer with these statuses (500, 400, …), one each, before 200s resume;
-   * `'lost'`: the email is accepted (and delivered) but the connection drops before the answer.
+   * `'lost'`: the email is accepted (and delivered) but the connection drops before the answer;
+   * `'hang'`: no answer at all (the connection stays open until the server closes).
    */
-  failNext(...statuses: (number | 'lost')[]): void;
+  failNext(...statuses: (number | 'lost' | 'hang')[]): void;
   /** Called on every delivered email (the benchmark waits for the last one). */
   onDelivered?: (e: FakeEmail) => void;
   reset(): void;
@@ -39,7 +40,7 @@ export interface FakeResend {
 
 export async function startFakeResend(): Promise<FakeResend> {
   const accepted = new Map<string, string>();
-  let failures: (number | 'lost')[] = [];
+  let failures: (number | 'lost' | 'hang')[] = [];
   const fake: FakeResend = {
     url: '',
     requests: [],
@@ -51,7 +52,11 @@ export async function startFakeResend(): Promise<FakeResend> {
       failures = [];
       accepted.clear();
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -73,6 +78,7 @@ export async function startFakeResend(): Promise<FakeResend> {
       };
       fake.requests.push(email);
       const status = failures.shift();
+      if (status === 'hang') return;
       if (status === 400 || status === 422)
         return answer(status, { statusCode: status, name: 'validation_error', message: 'The `to` address is invalid' });
       if (typeof status === 'number')

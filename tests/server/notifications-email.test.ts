@@ -22,6 +22,7 @@ beforeAll(async () => {
     NOTIFY_BATCH_WINDOW_SECONDS: '120',
     NOTIFY_RETRY_DELAY_SECONDS: '0',
     NOTIFY_MAX_ATTEMPTS: '3',
+    NOTIFY_SEND_TIMEOUT_SECONDS: '1',
   });
   admin = await signUp(t);
   facilityName = (await admin.client.get('/api/facility')).json.name;
@@ -162,6 +163,18 @@ describe('exactly once', () => {
     expect(requests[1]!.idempotencyKey).toBe(requests[0]!.idempotencyKey);
     expect(deliveredTo(r.email)).toHaveLength(1);
     expect((await rowsFor(r.email))[0]).toMatchObject({ status: 'sent', attempts: 2, providerId: requests[0]!.id });
+  });
+
+  it('a provider that does not answer times out and the message is retried', async () => {
+    const r = await newRecipient();
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    fake.failNext('hang');
+    await runJobs();
+    const requests = fake.requests.filter((e) => e.to.includes(r.email));
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.idempotencyKey).toBe(requests[0]!.idempotencyKey);
+    expect(deliveredTo(r.email)).toHaveLength(1);
+    expect((await rowsFor(r.email))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('5xx on every attempt: failed with the reason after NOTIFY_MAX_ATTEMPTS', async () => {

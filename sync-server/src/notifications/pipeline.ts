@@ -251,10 +251,19 @@ export async function sendMessages(
         if (Object.keys(headers).length) message.headers = headers;
       }
       let result: SendResult;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        result = await sender.send(message);
+        // A provider that never answers must not hold the worker: the message is retried (with
+        // the same idempotency key, so an answer that was only late sends nothing twice).
+        const timeout = new Promise<SendResult>((resolve) => {
+          const s = deps.env.NOTIFY_SEND_TIMEOUT_SECONDS;
+          timer = setTimeout(() => resolve({ ok: false, permanent: false, error: `No answer from the provider within ${s} s` }), s * 1000);
+        });
+        result = await Promise.race([sender.send(message), timeout]);
       } catch (e) {
         result = { ok: false, permanent: false, error: (e as Error).message || 'The provider could not be reached' };
+      } finally {
+        clearTimeout(timer);
       }
       if (channel === 'sms' || channel === 'slack' || channel === 'teams') {
         await recordIntegrationOutcome(deps, facilityId, channel, result.ok ? { ok: true } : { ok: false, error: result.error });
