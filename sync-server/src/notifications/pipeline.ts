@@ -101,6 +101,7 @@ async function planFacility(deps: Deps, facilityId: string, now: Date) {
         if (!nextDueAt || at < nextDueAt) nextDueAt = at;
       } else due.push(g);
     }
+    // Nothing due among a full page: the rest is held back too (received rows come last, oldest first).
     if (!due.length) return { toSend: stalled, nextDueAt, more: false };
 
     const facility = await findFacility(tx, facilityId);

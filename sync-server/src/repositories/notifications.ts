@@ -17,7 +17,8 @@ export interface DueNotification {
 /**
  * Queued rows no message holds yet and whose time has come, locked for this transaction; rows
  * another process is claiming right now are skipped (FOR UPDATE SKIP LOCKED), so a row joins
- * exactly one message however many processes sweep at once.
+ * exactly one message however many processes sweep at once. Received rows come last: those still
+ * inside their batching window must not keep other kinds waiting.
  */
 export function lockUnclaimedNotifications(tx: Tx, facilityId: string, now: Date, limit: number) {
   return tx.$queryRawUnsafe<DueNotification[]>(
@@ -25,7 +26,7 @@ export function lockUnclaimedNotifications(tx: Tx, facilityId: string, now: Date
        FROM notifications
       WHERE "facilityId" = $1::uuid AND status = 'queued' AND "messageId" IS NULL AND "deletedAt" IS NULL
         AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= $2)
-      ORDER BY "createdAt", id
+      ORDER BY kind = 'received', "createdAt", id
       LIMIT $3
         FOR UPDATE SKIP LOCKED`,
     facilityId,
