@@ -36,6 +36,12 @@ describe('notice', () => {
     expect(hidden.paragraphs.join(' ')).toContain('Please contact the mailroom.');
     expect(JSON.stringify(hidden)).not.toContain('Bring photo ID');
     expect(JSON.stringify(notice(input({ kind: 'held', showHoldNote: true })))).toContain('Note from the mailroom: Bring photo ID');
+    const reasoned = notice(
+      input({ kind: 'held', showHoldNote: true, packages: [pkg({ holdReason: 'id_required', holdNote: 'at the desk' })] }),
+    );
+    expect(reasoned.items[0]!.details).toContain('Note from the mailroom: Photo ID required: at the desk');
+    const other = notice(input({ kind: 'held', showHoldNote: true, packages: [pkg({ holdReason: 'other', holdNote: 'Ask Sam' })] }));
+    expect(other.items[0]!.details).toContain('Note from the mailroom: Ask Sam');
   });
 
   it('delivered: to whom and when, without a pickup place', () => {

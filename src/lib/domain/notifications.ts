@@ -4,6 +4,7 @@
 // providers.
 import { carrierLabel } from './carriers';
 import { inQuietHours, type QuietHours } from './facility-settings';
+import { HOLD_REASONS, type HoldReason } from './handoff';
 import { localDateTime } from './zoned-time';
 
 export const NOTIFICATION_KINDS = ['received', 'held', 'delivered', 'reminder'] as const;
@@ -19,7 +20,8 @@ export interface NoticePackage {
   /** Where it waits: the location's name (and building/floor), and the shelf. */
   location?: string | null;
   shelf?: string | null;
-  /** Shown only when the facility allows it (facility setting). */
+  /** Why it is held (a HOLD_REASONS key) and the mailroom's words: shown only when the facility allows it. */
+  holdReason?: string | null;
   holdNote?: string | null;
   receivedAt: string | Date;
 }
@@ -61,13 +63,20 @@ function pickupOf(p: NoticePackage): string | null {
   return parts.length ? parts.join(', ') : null;
 }
 
+/** The hold in words: the reason from the list (unless "Other") and the note. */
+function holdWords(p: NoticePackage): string | null {
+  const reason = p.holdReason && p.holdReason !== 'other' ? (HOLD_REASONS[p.holdReason as HoldReason] ?? null) : null;
+  return [reason, p.holdNote?.trim()].filter(Boolean).join(': ') || null;
+}
+
 function itemOf(p: NoticePackage, input: NoticeInput): NoticeItem {
   const details = [`Tracking ${p.trackingNumber}`];
   if (p.sender) details.push(`From ${p.sender}`);
   details.push(`Logged ${when(p.receivedAt, input.timeZone)}`);
   const pickup = pickupOf(p);
   if (pickup && input.kind !== 'delivered') details.push(`Pick up at ${pickup}`);
-  if (input.kind === 'held' && input.showHoldNote && p.holdNote) details.push(`Note from the mailroom: ${p.holdNote}`);
+  const hold = input.kind === 'held' && input.showHoldNote ? holdWords(p) : null;
+  if (hold) details.push(`Note from the mailroom: ${hold}`);
   return { title: carrierLabel(p.carrier), details };
 }
 

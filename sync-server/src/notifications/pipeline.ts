@@ -132,7 +132,7 @@ async function planFacility(deps: Deps, facilityId: string, now: Date) {
         facilityName: facility.name,
         recipientName: recipient?.name ?? 'there',
         timeZone: facility.timezone,
-        packages: pkgs.map((p) => ({ ...p, holdNote: p.holdNote ?? p.holdReason })),
+        packages: pkgs,
         deliveredTo: pkgs[0]?.deliveredTo,
         deliveredAt: pkgs[0]?.deliveredAt,
         showHoldNote: facility.holdNoteInNotifications,
