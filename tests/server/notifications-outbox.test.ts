@@ -113,3 +113,11 @@ it('an accepted invitation verifies the address (the bell links), a changed addr
   expect(channels).toContain('email');
   expect(channels).not.toContain('inapp');
 });
+
+it('EMAIL_FROM names the sender; MAIL_FROM, its older name, still works alone', async () => {
+  const { loadEnv } = await import('../../sync-server/src/env.ts');
+  expect(loadEnv({ MAIL_FROM: 'Old <old@example.test>' }).EMAIL_FROM).toBe('Old <old@example.test>');
+  expect(loadEnv({ MAIL_FROM: 'Old <old@example.test>', EMAIL_FROM: 'New <new@example.test>' }).EMAIL_FROM).toBe('New <new@example.test>');
+  expect(() => loadEnv({ NOTIFY_BATCH_WINDOW_SECONDS: '-1' })).toThrow(/NOTIFY_BATCH_WINDOW_SECONDS/);
+  expect(() => loadEnv({ RESEND_BASE_URL: 'not a url' })).toThrow(/RESEND_BASE_URL/);
+});
