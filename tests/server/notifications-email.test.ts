@@ -177,6 +177,24 @@ describe('exactly once', () => {
     expect((await rowsFor(r.email))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('a message claimed whose send job was lost (a crash between the two) is sent by a later sweep, once', async () => {
+    const r = await newRecipient();
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    const [row] = await rowsFor(r.email);
+    const messageId = randomUUID();
+    // What a sweep that committed its claim and then died leaves behind: a claimed, queued row, no job.
+    await t.deps.db.withFacility(admin.facilityId, (tx) =>
+      tx.notification.update({
+        where: { id: row!.id },
+        data: { messageId, subject: 'Claimed before the crash', bodyText: 'text', createdAt: new Date(Date.now() - 3600_000) },
+      }),
+    );
+    await runJobs();
+    await runJobs();
+    expect(deliveredTo(r.email).map((e) => [e.subject, e.idempotencyKey])).toEqual([['Claimed before the crash', messageId]]);
+    expect((await rowsFor(r.email))[0]).toMatchObject({ status: 'sent', messageId });
+  });
+
   it('5xx on every attempt: failed with the reason after NOTIFY_MAX_ATTEMPTS', async () => {
     const r = await newRecipient();
     await push(['package.receive', receiveArgs({ recipientId: r.id })]);
