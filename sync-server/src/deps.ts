@@ -7,7 +7,7 @@ import { openDatabase } from './db/index.ts';
 import type { Env } from './env.ts';
 import { createRateLimits } from './http/rate-limit.ts';
 import { createLucia } from './http/session.ts';
-import { LogMailer, ResendMailer, type Mailer } from './mail/mailer.ts';
+import { LogMailer, ResendEmail, type Mailer } from './mail/mailer.ts';
 
 export function buildBlobStorage(env: Env): BlobStorage {
   if (env.S3_BUCKET) {
@@ -30,7 +30,8 @@ export async function buildDeps(env: Env, overrides: { mailer?: Mailer; blobs?: 
     dataDir: env.DATA_DIR,
     poolSize: env.DATABASE_POOL_SIZE,
   });
-  const mailer = overrides.mailer ?? (env.RESEND_API_KEY ? new ResendMailer(env.RESEND_API_KEY, env.MAIL_FROM) : new LogMailer());
+  const mailer =
+    overrides.mailer ?? (env.RESEND_API_KEY ? new ResendEmail(env.RESEND_API_KEY, env.EMAIL_FROM, env.RESEND_BASE_URL) : new LogMailer());
   return {
     env,
     db,

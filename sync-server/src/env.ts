@@ -47,9 +47,32 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Seeds the demo organization on start when the database has no users. */
   SEED_DEMO: bool,
-  /** Sends email through Resend when set; otherwise emails are logged (development). */
-  RESEND_API_KEY: z.string().optional(),
+  /**
+   * Sends email through Resend when set; otherwise account emails are logged (development) and
+   * notification emails are kept in the captured outbox, never leaving the machine.
+   */
+  RESEND_API_KEY: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Where the Resend SDK sends its requests (any Resend-compatible server); unset: https://api.resend.com. */
+  RESEND_BASE_URL: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The sender of every email; MAIL_FROM is its older name, still read when EMAIL_FROM is unset. */
+  EMAIL_FROM: z.string().min(3).optional(),
   MAIL_FROM: z.string().default('PackageTrack Pro <no-reply@packagetrack.local>'),
+  /** Packages received for one recipient within this many seconds go out as one message. */
+  NOTIFY_BATCH_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /** Sends of one message before it is marked failed (a 5xx or timeout is retried, a 4xx never). */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** The first retry's delay; each further retry waits twice as long (exponential backoff). */
+  NOTIFY_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** A provider that has not answered a send in this many seconds has timed out (retried like a 5xx). */
+  NOTIFY_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /** Per-route auth rate limit (requests per minute per client address). */
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Sign-in and password-reset attempts per account (email) per minute, from any address. */
@@ -103,7 +126,9 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
 });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, 'EMAIL_FROM'> & {
+  /** EMAIL_FROM, or MAIL_FROM when only the older name is set. */
+  EMAIL_FROM: string;
   APP_SECRET: string;
   PUBLIC_ORIGIN: string;
   /** True when PUBLIC_ORIGIN was not configured and is this machine's http://localhost:<PORT>. */
@@ -162,6 +187,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const publicOrigin = env.PUBLIC_ORIGIN ?? `http://localhost:${env.PORT}`;
   return {
     ...env,
+    EMAIL_FROM: env.EMAIL_FROM ?? env.MAIL_FROM,
     APP_SECRET: secret,
     PUBLIC_ORIGIN: publicOrigin,
     PUBLIC_ORIGIN_IS_DEFAULT: !env.PUBLIC_ORIGIN,

@@ -1,14 +1,22 @@
-// Scheduled work in the server process: tombstone purging, integration key rotation (hourly). Every job runs under an
-// advisory lock, so with several server processes on one database each run happens once.
+// Scheduled work in the server process: tombstone purging and integration key rotation (hourly),
+// and the notification queue (notifications/queue.ts: sends as soon as a push commits, reminders
+// every 15 minutes). Every job runs under an advisory lock or the queue's own locking, so with
+// several server processes on one database each run happens once.
 import type { Deps } from './context.ts';
 import { runExclusive } from './db/job-lock.ts';
 import { rotateIntegrationKeys } from './notifications/integrations.ts';
+import { queueReminders } from './notifications/pipeline.ts';
+import { startNotificationQueue } from './notifications/queue.ts';
 import { listFacilityIds } from './repositories/facilities.ts';
 import { deleteExpiredRateLimits } from './repositories/rate-limits.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
 
-/** Runs every job now; answers the jobs this process ran (another process may hold the rest). */
-export async function runJobsOnce(deps: Deps, now = new Date()): Promise<string[]> {
+/**
+ * Runs every job now, as if it were `now`; answers the jobs this process ran (another process may
+ * hold the rest). `notifications`: also reminders and every due notification (the jobs command);
+ * a server working its queue in-process leaves them to it.
+ */
+export async function runJobsOnce(deps: Deps, now = new Date(), o: { notifications?: boolean } = {}): Promise<string[]> {
   const ran: string[] = [];
   const job = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -28,12 +36,39 @@ export async function runJobsOnce(deps: Deps, now = new Date()): Promise<string[
     if (resealed) console.log(`[jobs] integration credentials re-encrypted with the current key: ${resealed}`);
     if (unreadable) console.error(`[jobs] integration credentials sealed with a key ENCRYPTION_KEY no longer lists: ${unreadable}`);
   });
+  if (o.notifications ?? true) {
+    await job('notification-reminders', async () => {
+      await queueReminders(deps, now);
+    });
+    // Not exclusive: the queue hands each message to one worker, so processes share the work.
+    try {
+      const queue = await startNotificationQueue(deps, { work: false });
+      try {
+        await queue.drain(now);
+        ran.push('notifications');
+      } finally {
+        await queue.stop();
+      }
+    } catch (e) {
+      console.error('[jobs] notifications failed:', (e as Error).message);
+    }
+  }
   return ran;
 }
 
-export function startJobs(deps: Deps): () => void {
-  const timer = setInterval(() => void runJobsOnce(deps), 60 * 60 * 1000);
+export async function startJobs(deps: Deps): Promise<() => Promise<void>> {
+  // A queue that cannot start (its schema cannot be created, say) must not take the app down:
+  // notifications stay queued in the outbox until it can, or until `npm run jobs -- --once`.
+  const queue = await startNotificationQueue(deps, { work: true }).catch((e: Error) => {
+    console.error('[jobs] the notification queue did not start; notifications stay queued:', e.message);
+    return null;
+  });
+  queue?.wake();
+  const timer = setInterval(() => void runJobsOnce(deps, new Date(), { notifications: false }), 60 * 60 * 1000);
   timer.unref();
-  void runJobsOnce(deps);
-  return () => clearInterval(timer);
+  void runJobsOnce(deps, new Date(), { notifications: false });
+  return async () => {
+    clearInterval(timer);
+    await queue?.stop();
+  };
 }

@@ -35,7 +35,7 @@ if (shouldSeedDemo(env, deps.db.embedded)) {
   }
 }
 
-const stopJobs = startJobs(deps);
+const stopJobs = await startJobs(deps);
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   const where = deps.db.embedded ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'DATABASE_URL';
@@ -43,7 +43,7 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
 });
 
 const shutdown = async () => {
-  stopJobs();
+  await stopJobs();
   server.close();
   await deps.db.close();
   process.exit(0);

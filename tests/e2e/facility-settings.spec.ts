@@ -63,6 +63,14 @@ test('an admin turns the signature requirement off and on; a bad retention is re
   expect((await (await page.request.get('/api/facility')).json()).signatureRequired).toBe(true);
   await expect.poll(() => deviceHandOffSettings(page, facility.id)).toEqual({ signatureRequired: true });
 
+  // The hold note in Package Held messages: off until an admin turns it on.
+  const holdNote = page.getByRole('switch', { name: 'Show the hold note in Package Held messages' });
+  await expect(holdNote).not.toBeChecked();
+  await holdNote.check();
+  await settings.save();
+  await settings.expectSaved();
+  expect((await (await page.request.get('/api/facility')).json()).holdNoteInNotifications).toBe(true);
+
   // A retention of 3 days is outside 7–365: the field says so, nothing is saved.
   await settings.photoRetention.fill('3');
   await settings.save();

@@ -231,10 +231,10 @@ describe('the database', () => {
 });
 
 describe('quiet hours and notification defaults', () => {
-  it('start with none and email only, and an admin sets, shows and clears them', async () => {
+  it('start at night (20:00–07:00) and email only, and an admin sets, shows and clears them', async () => {
     const a = await signUp(t);
     const first = await a.client.get('/api/facility');
-    expect(first.json).toMatchObject({ quietHours: null, notificationDefaults: { email: true, sms: false } });
+    expect(first.json).toMatchObject({ quietHours: { start: '20:00', end: '07:00' }, notificationDefaults: { email: true, sms: false } });
 
     const res = await patch(a.client, { quietHours: { start: '22:00', end: '07:00' }, notificationDefaults: { email: false, sms: true } });
     expect(res.status).toBe(200);
@@ -269,12 +269,22 @@ describe('quiet hours and notification defaults', () => {
     const res = await patch(a.client, body);
     expect(res.status).toBe(400);
     expect(res.json.error).toBe('invalid_input');
-    expect(await row(a.facilityId)).toMatchObject({ quietHoursStart: null, notifyEmailDefault: true, notifySmsDefault: false });
+    expect(await row(a.facilityId)).toMatchObject({ quietHoursStart: '20:00', notifyEmailDefault: true, notifySmsDefault: false });
+  });
+
+  it('the hold note in Package Held messages: off until an admin turns it on', async () => {
+    const a = await signUp(t);
+    expect((await a.client.get('/api/facility')).json.holdNoteInNotifications).toBe(false);
+    const res = await patch(a.client, { holdNoteInNotifications: true });
+    expect(res.status).toBe(200);
+    expect(res.json.holdNoteInNotifications).toBe(true);
+    expect((await row(a.facilityId)).holdNoteInNotifications).toBe(true);
+    expect((await patch(a.client, { holdNoteInNotifications: 'yes' })).status).toBe(400);
   });
 
   it('is held by the database too: half-set or malformed quiet hours are refused', async () => {
     const a = await signUp(t);
-    for (const data of [{ quietHoursStart: '22:00' }, { quietHoursStart: '25:00', quietHoursEnd: '07:00' }]) {
+    for (const data of [{ quietHoursStart: null }, { quietHoursStart: '25:00', quietHoursEnd: '07:00' }]) {
       await expect(t.deps.db.prisma.facility.update({ where: { id: a.facilityId }, data })).rejects.toThrow();
     }
   });
@@ -282,8 +292,8 @@ describe('quiet hours and notification defaults', () => {
   it('is refused to a non-admin (403)', async () => {
     const a = await signUp(t);
     const op = await joinAs(t, a, 'operator');
-    expect((await patch(op.client, { quietHours: { start: '20:00', end: '06:00' } })).status).toBe(403);
-    expect((await row(a.facilityId)).quietHoursStart).toBeNull();
+    expect((await patch(op.client, { quietHours: { start: '21:00', end: '06:00' } })).status).toBe(403);
+    expect((await row(a.facilityId)).quietHoursStart).toBe('20:00');
   });
 });
 

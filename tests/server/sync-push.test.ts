@@ -331,8 +331,8 @@ describe('side effects', () => {
       tx.notification.findMany({ where: { packageId: p.id }, orderBy: { kind: 'asc' } }),
     );
     expect(queued.map((n) => [n.kind, n.recipientId, n.status])).toEqual([
-      ['package_held', recipientId, 'queued'],
-      ['package_received', recipientId, 'queued'],
+      ['held', recipientId, 'queued'],
+      ['received', recipientId, 'queued'],
     ]);
   });
 });

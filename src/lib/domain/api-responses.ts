@@ -55,6 +55,7 @@ export const facilityResponse = z.strictObject({
     .nullable()
     .describe('No notification leaves between these local times (facility time zone); null: none'),
   notificationDefaults: z.strictObject({ email: z.boolean(), sms: z.boolean() }).describe('Channels a new recipient starts with'),
+  holdNoteInNotifications: z.boolean().describe('Package Held messages show the hold note to the recipient'),
   settingsReviewedAt: isoTime.nullable().describe('When an admin last saved these settings; null: never (the setup checklist asks for it)'),
   active: z.boolean(),
   organizationId: z.string(),

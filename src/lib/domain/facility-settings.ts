@@ -76,6 +76,8 @@ export const facilitySettingsInput = z
     signatureRequired: z.boolean(),
     quietHours,
     notificationDefaults,
+    /** Whether a Package Held message shows the hold note to its recipient. */
+    holdNoteInNotifications: z.boolean(),
   })
   .partial();
 export type FacilitySettingsInput = z.infer<typeof facilitySettingsInput>;

@@ -18,6 +18,12 @@ export interface Database {
   withFacility<T>(facilityId: string, fn: (tx: Tx) => Promise<T>, opts?: TxOptions): Promise<T>;
   /** Runs `fn` in one transaction with no facility scope (facility-owned tables show nothing). */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TxOptions): Promise<T>;
+  /**
+   * SQL for the job queue (pg-boss), as the database owner: its tables live outside the app's
+   * row-level security. Postgres: a small pool of its own; PGlite (one session): the app's single
+   * connection, taken for the statement with the owner's role and handed back as ptp_app.
+   */
+  jobsSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -67,6 +73,23 @@ export async function openDatabase(opts: {
     Client: AppRoleClient as unknown as typeof pg.Client,
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let jobsPool: pg.Pool | null = null;
+  const jobsSql = async (text: string, values?: unknown[]) => {
+    if (!embedded) {
+      jobsPool ??= new pg.Pool({ connectionString: url, max: 5 });
+      return jobsPool.query(text, values);
+    }
+    const conn = await pool.connect();
+    try {
+      await conn.query('RESET ROLE');
+      return await conn.query(text, values);
+    } finally {
+      await conn.query(`SET ROLE ${APP_ROLE}`).then(
+        () => conn.release(),
+        (e: Error) => conn.release(e),
+      );
+    }
+  };
 
   const run = <T>(facilityId: string | null, fn: (tx: Tx) => Promise<T>, o: TxOptions = {}) =>
     prisma.$transaction(
@@ -80,11 +103,13 @@ export async function openDatabase(opts: {
   return {
     prisma,
     pool,
+    jobsSql,
     embedded: Boolean(embedded),
     withFacility: (facilityId, fn, o) => run(facilityId, fn, o),
     transaction: (fn, o) => run(null, fn, o),
     async close() {
       await prisma.$disconnect();
+      await jobsPool?.end().catch(() => {});
       await pool.end().catch(() => {});
       await embedded?.close();
     },

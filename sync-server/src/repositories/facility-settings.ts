@@ -19,6 +19,7 @@ export function updateFacilitySettings(
     notifyEmailDefault?: boolean;
     notifySmsDefault?: boolean;
     settingsReviewedAt?: Date;
+    holdNoteInNotifications?: boolean;
   },
 ) {
   return db.facility.update({ where: { id: facilityId }, data });

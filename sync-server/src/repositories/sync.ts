@@ -458,23 +458,45 @@ export async function readSyncState(tx: Tx, facilityId: string) {
   return rows[0];
 }
 
-export interface QueuedNotification {
-  id: string;
+export interface NotificationEvent {
   packageId: string;
   recipientId: string;
   kind: string;
-  channel: string;
 }
 
-export async function queueNotifications(tx: Tx, facilityId: string, version: number, rows: QueuedNotification[]) {
-  if (!rows.length) return;
+/**
+ * The transactional outbox: one row per event and channel, written with the change that causes it.
+ * Email when the recipient has an address and wants email; SMS when they have a phone, want SMS and
+ * the facility connected Twilio; the facility's Slack and Teams feeds when connected; the in-app
+ * bell of the user the recipient links to (the same email, verified). The worker sends them.
+ */
+export async function queueNotifications(tx: Tx, facilityId: string, version: number, events: NotificationEvent[]) {
+  if (!events.length) return;
   await tx.$executeRawUnsafe(
-    `INSERT INTO notifications (id, "facilityId", "packageId", "recipientId", kind, channel, status, version)
-     SELECT x.id, $1::uuid, x."packageId", x."recipientId", x.kind, x.channel, 'queued', $2
-       FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, "packageId" uuid, "recipientId" uuid, kind text, channel text)`,
+    `WITH ev AS (
+       SELECT x."packageId", x."recipientId", x.kind, r.name, nullif(btrim(r.email), '') AS email,
+              nullif(btrim(r.phone), '') AS phone, r."notifyEmail", r."notifySms"
+         FROM jsonb_to_recordset($3::jsonb) AS x("packageId" uuid, "recipientId" uuid, kind text)
+         JOIN recipients r ON r.id = x."recipientId" AND r."facilityId" = $1::uuid AND r."deletedAt" IS NULL
+     ), connected AS (
+       SELECT kind FROM integrations WHERE "facilityId" = $1::uuid AND enabled AND "deletedAt" IS NULL
+     ), fan AS (
+       SELECT ev.*, 'email' AS channel, ev.email AS "to", NULL::uuid AS "userId" FROM ev WHERE ev.email IS NOT NULL AND ev."notifyEmail"
+       UNION ALL
+       SELECT ev.*, 'sms', ev.phone, NULL FROM ev
+        WHERE ev.phone IS NOT NULL AND ev."notifySms" AND EXISTS (SELECT 1 FROM connected WHERE kind = 'twilio')
+       UNION ALL
+       SELECT ev.*, c.kind, c.kind || ' feed', NULL FROM ev JOIN connected c ON c.kind IN ('slack', 'teams')
+       UNION ALL
+       SELECT ev.*, 'inapp', u.email, u.id FROM ev
+         JOIN users u ON lower(u.email) = lower(ev.email) AND u."emailVerifiedAt" IS NOT NULL AND u."deletedAt" IS NULL
+     )
+     INSERT INTO notifications (id, "facilityId", "packageId", "recipientId", "userId", kind, channel, "to", status, version)
+     SELECT gen_random_uuid(), $1::uuid, fan."packageId", fan."recipientId", fan."userId", fan.kind, fan.channel, fan."to", 'queued', $2
+       FROM fan`,
     facilityId,
     version,
-    JSON.stringify(rows),
+    JSON.stringify(events),
   );
 }
 

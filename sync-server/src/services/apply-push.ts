@@ -9,6 +9,7 @@ import { checkMutation } from '../../../src/lib/domain/sync/mutators.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../../src/lib/domain/sync/protocol.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
+import { wakeNotifications } from '../notifications/queue.ts';
 import { loadRejections, lockSyncClient, recordRejections, setLastMutationId, takeVersion } from '../repositories/sync.ts';
 import { deletePackagePhotos } from './delete-package-photos.ts';
 import { runMutationBatch } from './run-mutations.ts';
@@ -24,6 +25,7 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
   const now = new Date().toISOString();
 
   let deletedPackages: string[] = [];
+  let applied = false;
   const response = await deps.db.withFacility(facilityId, async (tx) => {
     const lock = await lockSyncClient(tx, facilityId, clientId, actor.user.id);
     if (lock.kind === 'foreign') throw new AppError(403, 'client_mismatch', 'This clientId belongs to another user or facility');
@@ -66,10 +68,13 @@ export async function applyPush(deps: Deps, actor: Actor, req: PushRequest): Pro
     await recordRejections(tx, facilityId, clientId, rejections, deps.env.QUOTA_REJECTIONS_KEPT_PER_CLIENT);
     await setLastMutationId(tx, facilityId, clientId, lastMutationId);
     deletedPackages = outcome.deletedPackageIds;
+    applied = version !== null;
     return { lastMutationId, results: req.mutations.map((m) => results.get(m.id)!) };
   });
   // After commit: photos of deleted packages leave storage (a failure here leaves orphans for a
   // later sweep, never a package pointing at a missing photo).
   await deletePackagePhotos(deps, facilityId, deletedPackages).catch((e: Error) => console.error('[photos] delete failed:', e.message));
+  // The outbox rows this push wrote are committed: the sender may take them now.
+  if (applied) wakeNotifications(deps);
   return response;
 }

@@ -36,6 +36,7 @@ export async function getFacility(deps: Deps, actor: Actor, facility: FacilityRo
     quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
     notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
     settingsReviewedAt: f.settingsReviewedAt?.toISOString() ?? null,
+    holdNoteInNotifications: f.holdNoteInNotifications,
     active: f.active,
     organizationId: f.organizationId,
     organizationName: f.organization.name,

@@ -43,6 +43,7 @@ function settingsChanged(f: Actor['facility'], input: FacilitySettingsInput): st
     signatureRequired: f.signatureRequired,
     quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
     notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
+    holdNoteInNotifications: f.holdNoteInNotifications,
   };
   return (Object.keys(input) as (keyof FacilitySettingsInput)[])
     .filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(now[k]))

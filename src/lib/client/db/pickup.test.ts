@@ -90,6 +90,7 @@ describe('FacilitySettingsSync', () => {
     signatureRequired: false,
     quietHours: null,
     notificationDefaults: { email: true, sms: false },
+    holdNoteInNotifications: false,
     settingsReviewedAt: null,
     active: true,
     organizationId: pid(99),
