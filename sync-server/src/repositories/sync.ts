@@ -468,7 +468,8 @@ export interface NotificationEvent {
  * The transactional outbox: one row per event and channel, written with the change that causes it.
  * Email when the recipient has an address and wants email; SMS when they have a phone, want SMS and
  * the facility connected Twilio; the facility's Slack and Teams feeds when connected; the in-app
- * bell of the user the recipient links to (the same email, verified). The worker sends them.
+ * bell of the user the recipient links to (the same email, verified, a member of the facility). The
+ * worker sends them.
  */
 export async function queueNotifications(tx: Tx, facilityId: string, version: number, events: NotificationEvent[]) {
   if (!events.length) return;
@@ -488,8 +489,10 @@ export async function queueNotifications(tx: Tx, facilityId: string, version: nu
        UNION ALL
        SELECT ev.*, c.kind, c.kind || ' feed', NULL FROM ev JOIN connected c ON c.kind IN ('slack', 'teams')
        UNION ALL
+       -- The link rule of notifications.ts linkedUserIds: the same proven email, a member here.
        SELECT ev.*, 'inapp', u.email, u.id FROM ev
          JOIN users u ON lower(u.email) = lower(ev.email) AND u."emailVerifiedAt" IS NOT NULL AND u."deletedAt" IS NULL
+         JOIN memberships m ON m."userId" = u.id AND m."facilityId" = $1::uuid
      )
      INSERT INTO notifications (id, "facilityId", "packageId", "recipientId", "userId", kind, channel, "to", status, version)
      SELECT gen_random_uuid(), $1::uuid, fan."packageId", fan."recipientId", fan."userId", fan.kind, fan.channel, fan."to", 'queued', $2
