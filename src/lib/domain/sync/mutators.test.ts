@@ -248,18 +248,18 @@ describe('shared mutators', () => {
     expect(s.events.at(-1)).toMatchObject({ type: 'updated', data: { notes: null } });
   });
 
-  it('recipient.upsert sets the notification switches when given and keeps them when left out', async () => {
+  it('recipient.upsert sets the notification switches when an admin gives them, and an edit without them keeps them', async () => {
     const s = new MemoryStore();
     const R = '22222222-2222-4222-8222-222222222223';
     await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', email: 'ada@example.test' } }, ctx());
     expect(s.recipients.get(R)).toMatchObject({ notifyEmail: true, notifySms: false });
-    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', notifyEmail: false, notifySms: true } }, ctx());
+    await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', notifyEmail: false, notifySms: true } }, ctx('admin'));
     expect(s.recipients.get(R)).toMatchObject({ notifyEmail: false, notifySms: true });
     await runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada L.' } }, ctx());
     expect(s.recipients.get(R)).toMatchObject({ name: 'Ada L.', notifyEmail: false, notifySms: true });
-    expect(await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', notifyEmail: 'no' } }, ctx()))).toBe(
-      'invalid_args',
-    );
+    expect(
+      await rejection(runMutation(s, { name: 'recipient.upsert', args: { id: R, name: 'Ada', notifyEmail: 'no' } }, ctx('admin'))),
+    ).toBe('invalid_args');
   });
 
   it('recipient.upsert creates then updates; delete is soft and final', async () => {
