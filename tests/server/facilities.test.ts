@@ -60,8 +60,10 @@ describe('GET /api/facility', () => {
       photoRetentionDays: 90,
       reminderIntervalHours: 24,
       signatureRequired: true,
-      quietHours: null,
+      // No notification leaves at night unless the admin says otherwise.
+      quietHours: { start: '20:00', end: '07:00' },
       notificationDefaults: { email: true, sms: false },
+      holdNoteInNotifications: false,
       settingsReviewedAt: null,
       active: true,
       organizationId: a.me.organizations[0].id,
