@@ -71,7 +71,7 @@ async function mailroomWithRecipient(
 
   await o.beforePackage?.(admin.page);
   const recipientId = randomUUID();
-  let packageId = randomUUID();
+  let packageId: string = randomUUID();
   let trackingNumber = trackingNo('NTF');
   const recipient = { name: 'recipient.upsert', args: { id: recipientId, name: 'Pat Person', email } };
   if (o.receive) {
