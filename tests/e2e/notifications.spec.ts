@@ -3,13 +3,17 @@
 // notification under the bell and marks it read; the admin reads the delivery log, opens a captured
 // message as it was rendered and as text, and sends a failed one again; the recipient unsubscribes
 // from the link in a message without signing in, and their account page shows email off. Phone: the
-// bell in the phone's header. axe finds no serious or critical problem on these pages.
+// bell in the phone's header. The whole way through: an admin connects Slack (a local stand-in), a
+// package received on the tablet's intake desk (or on another device) posts to it, reaches the
+// recipient's bell and shows in the delivery log. axe finds no serious or critical problem on these pages.
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import { unsubscribeToken } from '../../sync-server/src/notifications/unsubscribe.ts';
 import { expect, expectNoSeriousA11yProblems, test, trackingNo, watchErrors } from './fixtures.ts';
+import { startFakeProvider, type FakeProvider } from '../server/provider-fakes.ts';
 import { AppPage, mainNav, newAccount } from './pages/app.ts';
-import { pushFromAnotherDevice } from './pages/intake.ts';
+import { IntakePage, pushFromAnotherDevice } from './pages/intake.ts';
+import { IntegrationsPage } from './pages/integrations.ts';
 import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173) + 1;
@@ -24,15 +28,34 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function open(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: server.baseURL });
+async function open(
+  browser: Browser,
+  on: PostgresServer = server,
+  device: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ...device, baseURL: on.baseURL });
   watchErrors(context);
   return { context, page: await context.newPage() };
 }
 
-/** An admin's organization with a recipient who has an account (an accepted invitation proves the address) and a package. */
-async function mailroomWithRecipient(browser: Browser, tag: string) {
-  const admin = await open(browser);
+/**
+ * An admin's organization with a recipient who has an account (an accepted invitation proves the
+ * address) and a package, received through the sync API from another device, or by the admin on
+ * their own device with `receive` (which answers the tracking number). `beforePackage`: what the
+ * admin does before the package arrives; `device`: the admin's screen.
+ */
+async function mailroomWithRecipient(
+  browser: Browser,
+  tag: string,
+  o: {
+    on?: PostgresServer;
+    device?: BrowserContextOptions;
+    beforePackage?: (admin: Page) => Promise<void>;
+    receive?: (admin: Page, recipientName: string) => Promise<string>;
+  } = {},
+) {
+  const on = o.on ?? server;
+  const admin = await open(browser, on, o.device);
   const a = newAccount(tag);
   await new AppPage(admin.page).signUp(a);
   const facilityId = (await (await admin.page.request.get('/api/me')).json()).activeFacilityId as string;
@@ -40,29 +63,38 @@ async function mailroomWithRecipient(browser: Browser, tag: string) {
   const email = `${tag}-person-${randomUUID().slice(0, 8)}@example.test`;
   const inv = await admin.page.request.post('/api/invitations', { data: { email, role: 'viewer', facilityId } });
   expect(inv.status()).toBe(201);
-  const person = await open(browser);
+  const person = await open(browser, on);
   const accepted = await person.page.request.post(`/api/invitations/${(await inv.json()).token}/accept`, {
     data: { name: 'Pat Person', password: 'a long password', ageConfirmed: true },
   });
   expect(accepted.status(), await accepted.text()).toBe(200);
 
+  await o.beforePackage?.(admin.page);
   const recipientId = randomUUID();
-  const packageId = randomUUID();
-  const trackingNumber = trackingNo('NTF');
-  await pushFromAnotherDevice(admin.page.request, [
-    { name: 'recipient.upsert', args: { id: recipientId, name: 'Pat Person', email } },
-    {
-      name: 'package.receive.v2',
-      args: {
-        id: packageId,
-        trackingNumber,
-        carrier: 'other',
-        recipientId,
-        recipientName: 'Pat Person',
-        receivedAt: new Date().toISOString(),
+  let packageId: string = randomUUID();
+  let trackingNumber = trackingNo('NTF');
+  const recipient = { name: 'recipient.upsert', args: { id: recipientId, name: 'Pat Person', email } };
+  if (o.receive) {
+    await pushFromAnotherDevice(admin.page.request, [recipient]);
+    trackingNumber = await o.receive(admin.page, 'Pat Person');
+    const synced = () => on.sql<{ id: string }>('SELECT id FROM packages WHERE "trackingNumber" = $1', [trackingNumber]);
+    await expect.poll(async () => (await synced()).length, { timeout: 30_000 }).toBe(1);
+    packageId = (await synced())[0]!.id;
+  } else
+    await pushFromAnotherDevice(admin.page.request, [
+      recipient,
+      {
+        name: 'package.receive.v2',
+        args: {
+          id: packageId,
+          trackingNumber,
+          carrier: 'other',
+          recipientId,
+          recipientName: 'Pat Person',
+          receivedAt: new Date().toISOString(),
+        },
       },
-    },
-  ]);
+    ]);
   const userId = (await (await person.page.request.get('/api/me')).json()).user.id as string;
   return { admin, person, a, facilityId, email, recipientId, packageId, trackingNumber, userId };
 }
@@ -200,4 +232,100 @@ test('the bell in the phone’s header', async ({ browser }, testInfo) => {
   await panel.getByRole('button', { name: 'Mark all read' }).tap();
   await expect(page.locator('header').getByRole('button', { name: 'Notifications', exact: true })).toBeVisible();
   for (const c of [m.admin.context, m.person.context, phone]) await c.close();
+});
+
+test.describe('with Slack connected and messages sent at once', () => {
+  let live: PostgresServer;
+  let slack: FakeProvider;
+  const webhookPath = '/services/T0E2E/B0E2E/e2eFlowToken';
+  // eslint-disable-next-line no-empty-pattern -- Playwright passes fixtures first; this hook needs none
+  test.beforeAll(async ({}, testInfo) => {
+    if (testInfo.project.name === 'phone') return;
+    slack = await startFakeProvider();
+    // Local webhooks for Slack's stand-in; no batching window, so the push sends at once.
+    live = await startPostgresServer(PORT + 1, { ALLOW_LOCAL_WEBHOOKS: 'true', NOTIFY_BATCH_WINDOW_SECONDS: '0' });
+  });
+  test.afterAll(async () => {
+    await live?.stop();
+    await slack?.close();
+  });
+
+  const connectSlack = async (admin: Page) => {
+    const integrations = new IntegrationsPage(admin);
+    await integrations.open();
+    await integrations.connectSlack(`${slack.url}${webhookPath}`);
+    await expect(integrations.status('slack')).toHaveText('Connected (…oken)');
+  };
+
+  /** The Slack post, the recipient's bell and the admin's delivery log, each once. */
+  async function expectEverywhere(m: Awaited<ReturnType<typeof mailroomWithRecipient>>) {
+    // The facility's feed: one post naming the recipient and the end of the tracking number.
+    await expect.poll(() => slack.received.length).toBe(1);
+    expect(slack.received[0]!.path).toBe(webhookPath);
+    expect(slack.received[0]!.parsed.text).toContain(`1 package received for Pat Person`);
+    expect(slack.received[0]!.parsed.text).toContain(m.trackingNumber.slice(-6));
+
+    // The recipient's bell.
+    const person = m.person.page;
+    await expect.poll(async () => (await (await person.request.get('/api/me/notifications')).json()).unread).toBe(1);
+    await person.goto('/');
+    const bell = person.getByRole('button', { name: 'Notifications, 1 unread' });
+    await expect(bell).toBeVisible();
+    await bell.click();
+    const panel = person.getByRole('dialog', { name: 'Notifications' });
+    await expect(panel.getByText('Package received', { exact: true })).toBeVisible();
+    await expect(panel.getByRole('link', { name: m.trackingNumber })).toBeVisible();
+    await expectNoSeriousA11yProblems(person);
+
+    // The admin's delivery log: the email kept in the captured outbox (no provider key), the Slack
+    // post and the bell row sent.
+    const admin = m.admin.page;
+    await (await mainNav(admin, 'Notifications')).click();
+    await expect(admin.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
+    const rows = admin.getByRole('row').filter({ hasText: 'Package received' });
+    await expect(rows).toHaveCount(3);
+    await expect(rows.filter({ hasText: 'Email' })).toContainText(m.email);
+    await expect(rows.filter({ hasText: 'Email' })).toContainText('Captured');
+    await expect(rows.filter({ hasText: 'Slack' })).toContainText('Sent');
+    await expect(rows.filter({ hasText: 'In-app' })).toContainText('Sent');
+    await expectNoSeriousA11yProblems(admin);
+    expect(slack.received).toHaveLength(1);
+  }
+
+  test('a package received on another device reaches the recipient’s bell, the Slack channel and the delivery log', async ({
+    browser,
+  }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'the tablet receives it on its own screen');
+    slack.received.length = 0;
+    const m = await mailroomWithRecipient(browser, 'flow', { on: live, beforePackage: connectSlack });
+    await expectEverywhere(m);
+    for (const c of [m.admin, m.person]) await c.context.close();
+  });
+
+  test('a package received on the tablet’s intake desk reaches the bell, Slack and the delivery log', async ({ browser }, testInfo) => {
+    test.skip(testInfo.project.name !== 'tablet', 'the intake desk is a landscape tablet');
+    slack.received.length = 0;
+    const { viewport, hasTouch, isMobile, deviceScaleFactor } = testInfo.project.use;
+    const m = await mailroomWithRecipient(browser, 'tablet', {
+      on: live,
+      device: { viewport, hasTouch, isMobile, deviceScaleFactor },
+      beforePackage: connectSlack,
+      receive: async (admin, name) => {
+        const intake = new IntakePage(admin);
+        await intake.openFromHome();
+        await intake.waitForDirectory(name);
+        const tracking = trackingNo('TAB');
+        await intake.scan(tracking);
+        await intake.typeRecipient(name);
+        await expect(intake.matches.first()).toContainText(name);
+        await intake.recipient.press('Enter');
+        await expect(intake.recipient).toHaveValue(name);
+        await intake.save.click();
+        await expect(intake.saved).toHaveText(`Saved ${tracking} for ${name}`);
+        return tracking;
+      },
+    });
+    await expectEverywhere(m);
+    for (const c of [m.admin, m.person]) await c.context.close();
+  });
 });

@@ -29,7 +29,8 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function startPostgresServer(port: number): Promise<PostgresServer> {
+/** `env`: settings on top of the defaults below (local webhooks, a shorter batching window, …). */
+export async function startPostgresServer(port: number, env: Record<string, string> = {}): Promise<PostgresServer> {
   const name = `ptp_e2e_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_URL);
@@ -46,6 +47,7 @@ export async function startPostgresServer(port: number): Promise<PostgresServer>
       APP_SECRET: appSecret,
       DATA_DIR: dataDir,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+      ...env,
     },
   });
   const baseURL = `http://localhost:${port}`;

@@ -48,17 +48,25 @@ it('a recipient who opted out of email gets no email row; SMS only with a connec
   expect(await rowsOf(id)).toEqual([]);
 });
 
-it('the in-app bell: a row for the user whose verified email matches the recipient (any case), none for an unverified one', async () => {
-  const verified = await signUp(t);
-  const unverified = await signUp(t);
-  await t.deps.db.prisma.user.update({ where: { id: verified.userId }, data: { emailVerifiedAt: new Date() } });
+it('the in-app bell: a row for the member whose verified email matches the recipient (any case), none for an unverified member or a verified non-member', async () => {
+  const member = await joinAs(t, admin, 'viewer');
+  const unverified = await joinAs(t, admin, 'viewer');
+  await t.deps.db.prisma.user.update({ where: { id: unverified.userId }, data: { emailVerifiedAt: null } });
+  const outsider = await signUp(t);
+  await t.deps.db.prisma.user.update({ where: { id: outsider.userId }, data: { emailVerifiedAt: new Date() } });
   const linked = randomUUID();
   const notLinked = randomUUID();
+  const notMember = randomUUID();
   await push(
-    ['recipient.upsert', { id: linked, name: 'Linked', email: verified.body.email.toUpperCase() }],
-    ['recipient.upsert', { id: notLinked, name: 'Not linked', email: unverified.body.email }],
+    ['recipient.upsert', { id: linked, name: 'Linked', email: member.email.toUpperCase() }],
+    ['recipient.upsert', { id: notLinked, name: 'Not linked', email: unverified.email }],
+    ['recipient.upsert', { id: notMember, name: 'Not a member', email: outsider.body.email }],
   );
-  await push(['package.receive', receiveArgs({ recipientId: linked })], ['package.receive', receiveArgs({ recipientId: notLinked })]);
+  await push(
+    ['package.receive', receiveArgs({ recipientId: linked })],
+    ['package.receive', receiveArgs({ recipientId: notLinked })],
+    ['package.receive', receiveArgs({ recipientId: notMember })],
+  );
   await runJobsOnce(t.deps, new Date(Date.now() + 60_000));
   const rows = await rowsOf(linked);
   expect(rows.map((n) => [n.channel, n.status])).toEqual([
@@ -66,10 +74,11 @@ it('the in-app bell: a row for the user whose verified email matches the recipie
     ['inapp', 'sent'],
   ]);
   const bell = rows.find((n) => n.channel === 'inapp')!;
-  expect(bell.userId).toBe(verified.userId);
+  expect(bell.userId).toBe(member.userId);
   expect(bell.subject).toContain('A package is waiting for you');
   expect(bell.readAt).toBeNull();
   expect((await rowsOf(notLinked)).map((n) => n.channel)).toEqual(['email']);
+  expect((await rowsOf(notMember)).map((n) => n.channel)).toEqual(['email']);
 });
 
 it('Slack and Teams: one feed row per event only when the facility connected them', async () => {

@@ -80,7 +80,7 @@ it('npm run jobs: --once is required, --now must be an instant and is refused in
     DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
     PUBLIC_ORIGIN: 'https://x.example',
     APP_SECRET: 'x'.repeat(40),
-    ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
   };
   const refused = await cli(['--once', '--now', '2026-12-01T09:00:00Z'], production);
   expect(refused).toMatchObject({ code: 2 });

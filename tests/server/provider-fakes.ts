@@ -27,6 +27,8 @@ export interface FakeProvider {
   received: Received[];
   /** What the next requests are answered (null: the provider's normal success). */
   answer: FakeAnswer | null;
+  /** Answers for the next requests, one each, before `answer` (or success) resumes. */
+  answerNext: FakeAnswer[];
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ function success(path: string, parsed: Record<string, unknown>): FakeAnswer {
 }
 
 export async function startFakeProvider(): Promise<FakeProvider> {
-  const fake: FakeProvider = { url: '', received: [], answer: null, close: async () => {} };
+  const fake: FakeProvider = { url: '', received: [], answer: null, answerNext: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -66,7 +68,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       else parsed = Object.fromEntries(new URLSearchParams(body));
       const path = (req.url ?? '').split('?')[0]!;
       fake.received.push({ method: req.method ?? '', path, headers: req.headers, body, parsed });
-      const a = fake.answer ?? success(path, parsed);
+      const a = fake.answerNext.shift() ?? fake.answer ?? success(path, parsed);
       setTimeout(() => {
         if (res.destroyed) return;
         res.writeHead(a.status, { 'content-type': 'text/plain', ...a.headers }).end(a.body ?? '');
