@@ -112,8 +112,18 @@ export function queuedRowsOfMessages(tx: Tx, facilityId: string, messageIds: str
       recipientId: true,
       kind: true,
       attempts: true,
+      createdAt: true,
     },
   });
+}
+
+/** Which of these provider ids (Twilio message SIDs) a notification of the facility already holds. */
+export async function recordedProviderIds(tx: Tx, facilityId: string, providerIds: string[]): Promise<string[]> {
+  const rows = await tx.notification.findMany({
+    where: { facilityId, providerId: { in: providerIds } },
+    select: { providerId: true },
+  });
+  return rows.flatMap((r) => (r.providerId ? [r.providerId] : []));
 }
 
 export type Attempt =
