@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
+import { sendMessages } from '../../sync-server/src/notifications/pipeline.ts';
 import { joinAs, signUp, startTestApp, TestClient, type TestApp } from './harness.ts';
 import { startFakeResend, type FakeResend } from './fake-resend.ts';
 import { startFakeProvider, twilioError, type FakeProvider } from './provider-fakes.ts';
@@ -225,6 +226,27 @@ describe('exactly once when an answer is lost', () => {
     // The retry asked Twilio for the messages to that number instead of sending again.
     expect(twilio.received.some((m) => m.method === 'GET' && m.path.endsWith('/Messages.json'))).toBe(true);
     expect(await smsRow(r.id)).toMatchObject({ status: 'sent', attempts: 2, providerId: accepted[0]!.sid, error: null });
+  });
+
+  it('a process that stopped after Twilio accepted a text, before recording it: the next attempt finds it', async () => {
+    const phone = '+14155550143';
+    const r = await newRecipient({ phone, notifySms: true });
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    await runJobs();
+    const sent = await smsRow(r.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    // What the rows look like when the process stopped between Twilio's answer and recording it:
+    // claimed, the attempt begun, nothing recorded.
+    await t.deps.db.withFacility(admin.facilityId, (tx) =>
+      tx.notification.update({
+        where: { id: sent.id },
+        data: { status: 'queued', providerId: null, sentAt: null, attempts: 0, lastAttemptAt: sent.lastAttemptAt },
+      }),
+    );
+    const outcomes = await sendMessages(t.deps, admin.facilityId, [{ messageId: sent.messageId! }]);
+    expect(outcomes.get(sent.messageId!)).toBe('sent');
+    expect(textsTo(phone)).toHaveLength(1);
+    expect(await smsRow(r.id)).toMatchObject({ status: 'sent', providerId: sent.providerId });
   });
 
   it('a 500 from Twilio is retried and the text goes out once', async () => {

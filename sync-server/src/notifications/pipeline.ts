@@ -26,6 +26,7 @@ import {
   loadNoticePackages,
   loadRecipients,
   lockUnclaimedNotifications,
+  markAttemptBegun,
   queuedRowsOfMessages,
   recordAttempts,
   recordedProviderIds,
@@ -271,8 +272,11 @@ export async function sendMessages(
         const headers = unsubscribeLink(deps, facilityId, head.recipientId, 'email').headers;
         if (Object.keys(headers).length) message.headers = headers;
       }
-      // SMS after an attempt that did not answer: ask Twilio before sending again.
-      if (head.attempts > 0 && sender.findAccepted) {
+      // SMS after an attempt that did not answer, or that a stopped process began: ask Twilio
+      // before sending again. A first attempt is marked begun before it goes out.
+      if (sender.findAccepted && head.attempts === 0 && !head.lastAttemptAt) {
+        await deps.db.withFacility(facilityId, (tx) => markAttemptBegun(tx, facilityId, messageId, at));
+      } else if (sender.findAccepted) {
         const since = new Date(firstCreated.get(messageId)!.getTime() - LOOKUP_MARGIN_MS);
         let found: string | null;
         try {
