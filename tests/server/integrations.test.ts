@@ -3,6 +3,8 @@
 // a sender. Local servers speak the providers' APIs; the real twilio SDK reaches its stand-in
 // through TWILIO_API_BASE. Credentials are never in an answer, and are stored sealed.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facilityChannels, recordIntegrationOutcome } from '../../sync-server/src/notifications/integrations.ts';
 import { reason, slackSender } from '../../sync-server/src/notifications/senders.ts';
@@ -173,7 +175,7 @@ describe('an admin connects the facility’s integrations', () => {
     expect((await list(admin.client)).teams!.lastError).toBeNull();
   });
 
-  it('a redirect is an answer, never followed; a provider that hangs is retried later', async () => {
+  it('a redirect is an answer, never followed; a provider that hangs may have taken the post, one that refuses the connection has not', async () => {
     fake.answer = { status: 302, headers: { location: `${fake.url}/elsewhere` } };
     fake.received.length = 0;
     try {
@@ -186,7 +188,18 @@ describe('an admin connects the facility’s integrations', () => {
       expect(await impatient.send({ to: 'feed', subject: 's', text: 't', idempotencyKey: 'k' })).toEqual({
         ok: false,
         permanent: false,
+        ambiguous: true,
         error: 'Slack did not answer in time',
+      });
+      // Nothing listens there: the request never left, so a retry cannot post twice.
+      const closed = new URL(slackUrl);
+      closed.port = String(await closedPort());
+      const unreachable = slackSender({ url: closed, allowLocal: true, timeoutMs: 1000 });
+      expect(await unreachable.send({ to: 'feed', subject: 's', text: 't', idempotencyKey: 'k' })).toEqual({
+        ok: false,
+        permanent: false,
+        ambiguous: false,
+        error: 'Slack could not be reached (ECONNREFUSED)',
       });
     } finally {
       fake.answer = null;
@@ -301,3 +314,12 @@ describe('secrets never leave', () => {
     }
   });
 });
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

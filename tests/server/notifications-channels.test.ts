@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
+import { sendMessages } from '../../sync-server/src/notifications/pipeline.ts';
 import { joinAs, signUp, startTestApp, TestClient, type TestApp } from './harness.ts';
 import { startFakeResend, type FakeResend } from './fake-resend.ts';
 import { startFakeProvider, twilioError, type FakeProvider } from './provider-fakes.ts';
@@ -58,6 +59,7 @@ beforeEach(() => {
   resend.reset();
   for (const f of [slack, teams, twilio]) {
     f.received.length = 0;
+    f.messages.length = 0;
     f.answer = null;
     f.answerNext = [];
   }
@@ -202,6 +204,123 @@ describe('provider failures', () => {
     expect((await integration('twilio')).lastError).toContain(refusal);
     // The other channels were not held back by it.
     expect((await rowsOf(r.id)).filter((n) => n.channel !== 'sms').every((n) => n.status === 'sent')).toBe(true);
+  });
+});
+
+describe('exactly once when an answer is lost', () => {
+  const textsTo = (phone: string) => twilio.received.filter((m) => m.method === 'POST' && m.parsed.To === phone);
+  const acceptedFor = (phone: string) => twilio.messages.filter((m) => m.to === phone);
+  const smsRow = async (recipientId: string) => (await rowsOf(recipientId)).find((n) => n.channel === 'sms')!;
+
+  it('Twilio accepts a text but its answer is lost: the retry finds it there and texts nothing again', async () => {
+    const phone = '+14155550140';
+    const r = await newRecipient({ phone, notifySms: true });
+    twilio.answerNext = [{ status: 201, lost: true }];
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    await runJobs();
+    await runJobs();
+    await runJobs(new Date(Date.now() + 60 * 60_000));
+    expect(textsTo(phone)).toHaveLength(1);
+    const accepted = acceptedFor(phone);
+    expect(accepted).toHaveLength(1);
+    // The retry asked Twilio for the messages to that number instead of sending again.
+    expect(twilio.received.some((m) => m.method === 'GET' && m.path.endsWith('/Messages.json'))).toBe(true);
+    expect(await smsRow(r.id)).toMatchObject({ status: 'sent', attempts: 2, providerId: accepted[0]!.sid, error: null });
+  });
+
+  it('a process that stopped after Twilio accepted a text, before recording it: the next attempt finds it', async () => {
+    const phone = '+14155550143';
+    const r = await newRecipient({ phone, notifySms: true });
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    await runJobs();
+    const sent = await smsRow(r.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    // What the rows look like when the process stopped between Twilio's answer and recording it:
+    // claimed, the attempt begun, nothing recorded.
+    await t.deps.db.withFacility(admin.facilityId, (tx) =>
+      tx.notification.update({
+        where: { id: sent.id },
+        data: { status: 'queued', providerId: null, sentAt: null, attempts: 0, lastAttemptAt: sent.lastAttemptAt },
+      }),
+    );
+    const outcomes = await sendMessages(t.deps, admin.facilityId, [{ messageId: sent.messageId! }]);
+    expect(outcomes.get(sent.messageId!)).toBe('sent');
+    expect(textsTo(phone)).toHaveLength(1);
+    expect(await smsRow(r.id)).toMatchObject({ status: 'sent', providerId: sent.providerId });
+  });
+
+  it('a 500 from Twilio is retried and the text goes out once', async () => {
+    const phone = '+14155550141';
+    const r = await newRecipient({ phone, notifySms: true });
+    twilio.answerNext = [twilioError(500, 20500, 'Internal Server Error')];
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    await runJobs();
+    await runJobs();
+    expect(textsTo(phone)).toHaveLength(2);
+    const accepted = acceptedFor(phone);
+    expect(accepted).toHaveLength(1);
+    expect(await smsRow(r.id)).toMatchObject({ status: 'sent', attempts: 2, providerId: accepted[0]!.sid });
+  });
+
+  it('an earlier text with the same words is not taken for the one being retried', async () => {
+    const phone = '+14155550142';
+    const r = await newRecipient({ phone, notifySms: true });
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    await runJobs();
+    twilio.answerNext = [twilioError(503, 20503, 'Service Unavailable')];
+    await push(['package.receive', receiveArgs({ recipientId: r.id })]);
+    await runJobs();
+    await runJobs();
+    const accepted = acceptedFor(phone);
+    expect(accepted).toHaveLength(2);
+    expect(accepted[0]!.body).toBe(accepted[1]!.body);
+    const rows = (await rowsOf(r.id)).filter((n) => n.channel === 'sms');
+    expect(rows.map((n) => n.status)).toEqual(['sent', 'sent']);
+    expect(rows.map((n) => n.providerId).sort()).toEqual(accepted.map((m) => m.sid).sort());
+  });
+
+  it('Slack takes a post but the connection drops: it is not posted again, the row fails with why', async () => {
+    const r = await newRecipient();
+    slack.answerNext = [{ status: 200, lost: true }];
+    await push(['package.receive', receiveArgs({ recipientId: r.id, recipientName: r.name })]);
+    await runJobs();
+    const lastError = (await integration('slack')).lastError;
+    await runJobs();
+    await runJobs(new Date(Date.now() + 60 * 60_000));
+    expect(postsAbout(slack, r.name)).toHaveLength(1);
+    const row = (await rowsOf(r.id)).find((n) => n.channel === 'slack')!;
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, sentAt: null });
+    expect(row.error).toContain('No answer from Slack: the post may have gone out; resend from the delivery log if it did not');
+    expect(lastError).toContain('No answer from Slack');
+    // Teams answered: its post is sent as usual.
+    expect((await rowsOf(r.id)).find((n) => n.channel === 'teams')).toMatchObject({ status: 'sent' });
+  });
+
+  it('Teams that never answers is not posted again either', async () => {
+    const r = await newRecipient();
+    teams.answerNext = [{ status: 200, delayMs: 4000 }];
+    await push(['package.receive', receiveArgs({ recipientId: r.id, recipientName: r.name })]);
+    await runJobs();
+    const lastError = (await integration('teams')).lastError;
+    await runJobs();
+    expect(postsAbout(teams, r.name)).toHaveLength(1);
+    const row = (await rowsOf(r.id)).find((n) => n.channel === 'teams')!;
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row.error).toContain('No answer from Teams: the post may have gone out');
+    expect(lastError).toContain('No answer from Teams');
+  });
+
+  it('an admin’s resend of such a post goes out once more', async () => {
+    const r = await newRecipient();
+    slack.answerNext = [{ status: 200, lost: true }];
+    await push(['package.receive', receiveArgs({ recipientId: r.id, recipientName: r.name })]);
+    await runJobs();
+    const row = (await rowsOf(r.id)).find((n) => n.channel === 'slack')!;
+    expect(row.status).toBe('failed');
+    expect((await admin.client.post(`/api/notifications/${row.id}/resend`)).status).toBe(200);
+    await runJobs();
+    expect(postsAbout(slack, r.name)).toHaveLength(2);
+    expect((await rowsOf(r.id)).find((n) => n.channel === 'slack')).toMatchObject({ status: 'sent' });
   });
 });
 

@@ -22,9 +22,19 @@ export interface OutgoingMessage {
 
 export type SendResult =
   | { ok: true; providerId?: string }
-  /** `permanent`: the provider refused the message itself (4xx); retrying cannot help. */
-  | { ok: false; permanent: boolean; error: string };
+  /**
+   * `permanent`: the provider refused the message itself (4xx); retrying cannot help.
+   * `ambiguous`: the request may have reached the provider and no answer came back (a timeout
+   * after sending, a connection dropped mid-request): the message may have gone out.
+   */
+  | { ok: false; permanent: boolean; ambiguous?: boolean; error: string };
 
 export interface ChannelSender {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Providers that can be asked (Twilio): the ids of messages already accepted for this address
+   * with exactly this text, created at or after `since`. Senders without it cannot tell whether an
+   * ambiguous attempt went out.
+   */
+  findAccepted?(message: OutgoingMessage, since: Date): Promise<string[]>;
 }

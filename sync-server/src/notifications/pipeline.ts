@@ -26,8 +26,10 @@ import {
   loadNoticePackages,
   loadRecipients,
   lockUnclaimedNotifications,
+  markAttemptBegun,
   queuedRowsOfMessages,
   recordAttempts,
+  recordedProviderIds,
   reminderCandidates,
   stalledMessages,
   waitingPackageIds,
@@ -196,6 +198,19 @@ async function messageFor(
 
 export type SendOutcome = 'sent' | 'failed' | 'retry' | 'nothing';
 
+/** How much earlier than its rows a provider's clock may date a message (clock skew). */
+const LOOKUP_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The first of these provider ids that no notification of the facility holds yet: a message with
+ * the same text sent earlier to the same address (an earlier notice) is not this one.
+ */
+async function unrecordedProviderId(deps: Deps, facilityId: string, ids: string[]): Promise<string | null> {
+  if (!ids.length) return null;
+  const known = new Set(await deps.db.withFacility(facilityId, (tx) => recordedProviderIds(tx, facilityId, ids)));
+  return ids.find((id) => !known.has(id)) ?? null;
+}
+
 /**
  * Sends messages of one facility and records what happened, reading and recording them in one
  * transaction each. The message id is the idempotency key, so a retry after the provider accepted
@@ -218,7 +233,13 @@ export async function sendMessages(
   );
   if (!rows.length) return outcomes;
   const heads = new Map<string, (typeof rows)[number]>();
-  for (const r of rows) if (r.messageId && !heads.has(r.messageId)) heads.set(r.messageId, r);
+  const firstCreated = new Map<string, Date>();
+  for (const r of rows) {
+    if (!r.messageId) continue;
+    if (!heads.has(r.messageId)) heads.set(r.messageId, r);
+    const first = firstCreated.get(r.messageId);
+    if (!first || r.createdAt < first) firstCreated.set(r.messageId, r.createdAt);
+  }
   const channels = rows.some((r) => r.channel !== 'email') ? await facilityChannels(deps, facilityId) : {};
   const email = emailSender(deps);
   const at = now ?? new Date();
@@ -251,6 +272,26 @@ export async function sendMessages(
         const headers = unsubscribeLink(deps, facilityId, head.recipientId, 'email').headers;
         if (Object.keys(headers).length) message.headers = headers;
       }
+      // SMS after an attempt that did not answer, or that a stopped process began: ask Twilio
+      // before sending again. A first attempt is marked begun before it goes out.
+      if (sender.findAccepted && head.attempts === 0 && !head.lastAttemptAt) {
+        await deps.db.withFacility(facilityId, (tx) => markAttemptBegun(tx, facilityId, messageId, at));
+      } else if (sender.findAccepted) {
+        const since = new Date(firstCreated.get(messageId)!.getTime() - LOOKUP_MARGIN_MS);
+        let found: string | null;
+        try {
+          found = await unrecordedProviderId(deps, facilityId, await sender.findAccepted(message, since));
+        } catch (e) {
+          const error = `Could not ask the provider whether an earlier attempt went out: ${(e as Error).message || 'no answer'}`;
+          if (lastTry || head.attempts + 1 >= deps.env.NOTIFY_MAX_ATTEMPTS) return done('failed', { status: 'failed', error, at });
+          const delay = deps.env.NOTIFY_RETRY_DELAY_SECONDS * 1000 * 2 ** head.attempts;
+          return done('retry', { status: 'queued', error, at, nextAttemptAt: new Date(at.getTime() + delay) });
+        }
+        if (found) {
+          await recordIntegrationOutcome(deps, facilityId, 'sms', { ok: true });
+          return done('sent', { status: 'sent', providerId: found, at });
+        }
+      }
       let result: SendResult;
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -258,13 +299,25 @@ export async function sendMessages(
         // the same idempotency key, so an answer that was only late sends nothing twice).
         const timeout = new Promise<SendResult>((resolve) => {
           const s = deps.env.NOTIFY_SEND_TIMEOUT_SECONDS;
-          timer = setTimeout(() => resolve({ ok: false, permanent: false, error: `No answer from the provider within ${s} s` }), s * 1000);
+          timer = setTimeout(
+            () => resolve({ ok: false, permanent: false, ambiguous: true, error: `No answer from the provider within ${s} s` }),
+            s * 1000,
+          );
         });
         result = await Promise.race([sender.send(message), timeout]);
       } catch (e) {
-        result = { ok: false, permanent: false, error: (e as Error).message || 'The provider could not be reached' };
+        result = { ok: false, permanent: false, ambiguous: true, error: (e as Error).message || 'The provider could not be reached' };
       } finally {
         clearTimeout(timer);
+      }
+      // A feed post that may have gone out is never posted again: at most once, and the admin resends.
+      if (!result.ok && result.ambiguous && (channel === 'slack' || channel === 'teams')) {
+        const provider = channel === 'slack' ? 'Slack' : 'Teams';
+        result = {
+          ok: false,
+          permanent: true,
+          error: `No answer from ${provider}: the post may have gone out; resend from the delivery log if it did not (${result.error})`,
+        };
       }
       if (channel === 'sms' || channel === 'slack' || channel === 'teams') {
         await recordIntegrationOutcome(deps, facilityId, channel, result.ok ? { ok: true } : { ok: false, error: result.error });

@@ -1,8 +1,9 @@
 // The senders of the facility's integrations (ChannelSender, channel.ts): Slack and Teams post the
 // facility's feed to an incoming webhook; Twilio texts a recipient through the twilio SDK. Each
 // answers whether the provider took the message and, when not, whether retrying can help: a 4xx is
-// the provider refusing this message or these credentials (permanent, with its reason), a 429, a
-// 5xx, a timeout or a lost connection are retried by the pipeline.
+// the provider refusing this message or these credentials (permanent, with its reason), a 429 or a
+// 5xx is a definite "not taken" (retried), and a timeout or a connection lost once it was open is
+// ambiguous: the message may have gone out (the pipeline asks Twilio, and never reposts a feed).
 import twilio from 'twilio';
 import type { TwilioCredentials } from '../../../src/lib/domain/integrations.ts';
 import type { ChannelSender, OutgoingMessage, SendResult } from './channel.ts';
@@ -26,16 +27,20 @@ function httpOutcome(provider: string, status: number, body: string): SendResult
   return { ok: false, permanent: !retryable(status), error: `${provider} answered ${status}: ${said}` };
 }
 
+/** Failures that happen before a connection is open: the request cannot have reached the provider. */
+const NOT_CONNECTED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 function networkOutcome(provider: string, err: unknown): SendResult {
   if (err instanceof BlockedAddressError) return { ok: false, permanent: true, error: `${provider}: ${err.message}` };
   const code = (err as NodeJS.ErrnoException)?.code;
+  const ambiguous = !(code && NOT_CONNECTED.has(code));
   const what =
     code === 'ETIMEDOUT'
       ? 'did not answer in time'
       : code === 'ENOTFOUND'
         ? 'its host name does not resolve'
         : `could not be reached (${code ?? 'network error'})`;
-  return { ok: false, permanent: false, error: `${provider} ${what}` };
+  return { ok: false, permanent: false, ambiguous, error: `${provider} ${what}` };
 }
 
 export interface WebhookSenderOptions {
@@ -128,7 +133,10 @@ export interface TwilioSenderOptions {
   timeoutMs?: number;
 }
 
-/** Twilio SMS. The message SID is the provider id the pipeline stores, so a retried job knows it was sent. */
+/**
+ * Twilio SMS. The message SID is the provider id the pipeline stores, so a retried job knows it was
+ * sent; after an ambiguous attempt the pipeline asks `findAccepted` before sending again.
+ */
 export function twilioSender(opts: TwilioSenderOptions): ChannelSender {
   const { accountSid, authToken, from } = opts.credentials;
   const client = twilio(accountSid, authToken, {
@@ -154,6 +162,21 @@ export function twilioSender(opts: TwilioSenderOptions): ChannelSender {
         }
         return networkOutcome('Twilio', err);
       }
+    },
+    async findAccepted(message, since) {
+      // Newest first; a recipient gets few texts, so one page covers any retry window. Filtered on
+      // the creation time (not DateSent: a message still queued at Twilio has none yet).
+      const viaService = from.startsWith('MG');
+      const found = await client.messages.list({ to: message.to, ...(viaService ? {} : { from }), limit: 100 });
+      return found
+        .filter(
+          (m) =>
+            m.body === message.text &&
+            (viaService ? m.messagingServiceSid === from : true) &&
+            m.dateCreated instanceof Date &&
+            m.dateCreated.getTime() >= since.getTime(),
+        )
+        .map((m) => m.sid);
     },
   };
 }

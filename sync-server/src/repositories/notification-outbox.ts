@@ -112,8 +112,27 @@ export function queuedRowsOfMessages(tx: Tx, facilityId: string, messageIds: str
       recipientId: true,
       kind: true,
       attempts: true,
+      createdAt: true,
+      lastAttemptAt: true,
     },
   });
+}
+
+/**
+ * Notes on a message's queued rows that an attempt is about to be made (a provider without an
+ * idempotency key is asked about it before a later attempt sends again).
+ */
+export function markAttemptBegun(tx: Tx, facilityId: string, messageId: string, at: Date) {
+  return tx.notification.updateMany({ where: { facilityId, messageId, status: 'queued' }, data: { lastAttemptAt: at } });
+}
+
+/** Which of these provider ids (Twilio message SIDs) a notification of the facility already holds. */
+export async function recordedProviderIds(tx: Tx, facilityId: string, providerIds: string[]): Promise<string[]> {
+  const rows = await tx.notification.findMany({
+    where: { facilityId, providerId: { in: providerIds } },
+    select: { providerId: true },
+  });
+  return rows.flatMap((r) => (r.providerId ? [r.providerId] : []));
 }
 
 export type Attempt =
