@@ -1,3 +1,4 @@
+import type { FacilitySettingsInput } from '../../../src/lib/domain/facility-settings.ts';
 import { newPickupKey } from '../../../src/lib/domain/pickup-code.ts';
 import { can } from '../../../src/lib/domain/permissions.ts';
 import type { Deps } from '../context.ts';
@@ -18,6 +19,20 @@ export async function pickupKeyOf(db: Deps['db']['prisma'] | Tx, facility: Pick<
   return key;
 }
 
+/** The facility's settings as PATCH /api/facility names them (what an admin changes). */
+export function facilitySettingsOf(f: FacilityRow): Required<FacilitySettingsInput> {
+  return {
+    name: f.name,
+    timezone: f.timezone,
+    photoRetentionDays: f.photoRetentionDays,
+    reminderIntervalHours: f.reminderIntervalHours,
+    signatureRequired: f.signatureRequired,
+    quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
+    notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
+    holdNoteInNotifications: f.holdNoteInNotifications,
+  };
+}
+
 /**
  * The facility as its members see it. The pickup key goes only to roles that hand packages over
  * (they check codes offline); a viewer never receives it.
@@ -27,16 +42,9 @@ export async function getFacility(deps: Deps, actor: Actor, facility: FacilityRo
   const pickupKey = can(actor, 'package.deliver') ? await pickupKeyOf(deps.db.prisma, f) : undefined;
   return {
     id: f.id,
-    name: f.name,
     code: f.code,
-    timezone: f.timezone,
-    photoRetentionDays: f.photoRetentionDays,
-    reminderIntervalHours: f.reminderIntervalHours,
-    signatureRequired: f.signatureRequired,
-    quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
-    notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
+    ...facilitySettingsOf(f),
     settingsReviewedAt: f.settingsReviewedAt?.toISOString() ?? null,
-    holdNoteInNotifications: f.holdNoteInNotifications,
     active: f.active,
     organizationId: f.organizationId,
     organizationName: f.organization.name,

@@ -4,7 +4,7 @@ import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { recordAudit } from '../repositories/audit.ts';
 import { updateFacilitySettings } from '../repositories/facility-settings.ts';
-import { getFacility } from './get-facility.ts';
+import { facilitySettingsOf, getFacility } from './get-facility.ts';
 import { authorize, type Actor } from './resolve-actor.ts';
 import { assertWritable } from './sync-guards.ts';
 
@@ -35,16 +35,7 @@ export async function updateFacility(deps: Deps, actor: Actor, input: FacilitySe
 
 /** The settings `input` changes, by their names in the settings (PATCH /api/facility). */
 function settingsChanged(f: Actor['facility'], input: FacilitySettingsInput): string[] {
-  const now: Record<keyof FacilitySettingsInput, unknown> = {
-    name: f.name,
-    timezone: f.timezone,
-    photoRetentionDays: f.photoRetentionDays,
-    reminderIntervalHours: f.reminderIntervalHours,
-    signatureRequired: f.signatureRequired,
-    quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
-    notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
-    holdNoteInNotifications: f.holdNoteInNotifications,
-  };
+  const now = facilitySettingsOf(f);
   return (Object.keys(input) as (keyof FacilitySettingsInput)[])
     .filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(now[k]))
     .sort();
