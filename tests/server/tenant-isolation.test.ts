@@ -550,6 +550,24 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     const replay = want(await b.get(`/api/packages?cursor=${cursors[0]}`), [400], 'invalid_cursor');
     return [own, ...named, replay];
   },
+  'POST /api/packages/remind': async (b) => {
+    // A's package ids are not B's: nothing is reminded, and the answer is the same as for unknown ids.
+    const res = want(await b.post('/api/packages/remind', { packageIds: [a.packageId, a.recipientId] }), [200]);
+    expect(res.json).toEqual({
+      reminded: 0,
+      skipped: [
+        { packageId: a.packageId, reason: 'not_found' },
+        { packageId: a.recipientId, reason: 'not_found' },
+      ],
+    });
+    const reminders = await t.deps.db.withFacility(a.facilityId, (tx) =>
+      tx.notification.count({ where: { facilityId: a.facilityId, kind: 'reminder' } }),
+    );
+    expect(reminders).toBe(0);
+    // The answer echoes the ids B sent (and nothing else of A's): those are left out of the leak scan.
+    const echoed = { ...res, text: res.text.replaceAll(a.packageId, '').replaceAll(a.recipientId, '') };
+    return [echoed, want(await b.post('/api/packages/remind', { packageIds: 'junk' }), [400], 'invalid_input')];
+  },
   'GET /api/packages/:id': async (b) => [
     want(await b.get(`/api/packages/${a.packageId}`), [404], 'not_found'),
     want(await b.get(`/api/packages/${a.packageId.toUpperCase()}`), [404], 'not_found'),

@@ -46,6 +46,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'integrations.manage': ['admin'],
   'notifications.read': ['admin'],
   'notifications.resend': ['admin'],
+  'package.remind': ['admin'],
   'directory.manage': ['admin'],
   'recipient.notifications': ['admin'],
   'billing.manage': [], // organization owners only, see below

@@ -31,6 +31,8 @@ export const ACTIONS = [
   'package.attachPhoto',
   'package.reopen',
   'package.delete',
+  // Reminding the recipients of selected packages now (the desk's bulk Remind).
+  'package.remind',
   'recipient.upsert',
   'recipient.delete',
   'recipient.merge',
@@ -78,6 +80,7 @@ const TABLE: Record<Action, readonly Role[]> = {
   // Further limited to the person who closed it, shortly after, unless an admin (handoff.ts).
   'package.reopen': ['admin', 'operator', 'courier'],
   'package.delete': ['admin'],
+  'package.remind': ['admin'],
   'recipient.upsert': ['admin', 'operator'],
   'recipient.delete': ['admin'],
   // The directory is the admins'; operators create recipients on the spot at intake (above).

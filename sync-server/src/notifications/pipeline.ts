@@ -17,12 +17,14 @@ import {
   type NotificationKind,
 } from '../../../src/lib/domain/notifications.ts';
 import type { Deps } from '../context.ts';
+import type { RemindSkipReason } from '../../../src/lib/domain/package-remind.ts';
 import { ResendEmail } from '../mail/mailer.ts';
 import { listFacilityIds } from '../repositories/facilities.ts';
 import { findFacility } from '../repositories/facility-settings.ts';
 import {
   claimIntoMessages,
   insertReminder,
+  lockReminders,
   loadNoticePackages,
   loadRecipients,
   lockUnclaimedNotifications,
@@ -31,6 +33,7 @@ import {
   recordAttempts,
   recordedProviderIds,
   reminderCandidates,
+  selectedPackages,
   stalledMessages,
   waitingPackageIds,
   type Attempt,
@@ -349,8 +352,7 @@ export async function queueReminders(deps: Deps, now: Date): Promise<number> {
       if (!f?.active) return 0;
       const quiet = f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null;
       if (!mayRemindAt(now, f.timezone, quiet)) return 0;
-      // One run at a time per facility: two processes reminding at once would remind twice.
-      await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended('ptp-reminders:' || $1, 0))::text AS locked`, facilityId);
+      await lockReminders(tx, facilityId);
       let n = 0;
       for (const c of await reminderCandidates(tx, facilityId)) {
         if (!reminderDue({ waitingSince: c.waitingSince, lastReminderAt: c.lastReminderAt, intervalHours: f.reminderIntervalHours, now }))
@@ -362,4 +364,40 @@ export async function queueReminders(deps: Deps, now: Date): Promise<number> {
     });
   }
   return queued;
+}
+
+/**
+ * An admin's reminder for selected packages, sent now (quiet hours hold back automatic reminders
+ * only): one reminder per distinct recipient of the open packages among `packageIds` who is a
+ * reminder candidate (the same rules as queueReminders), written at `now` so it counts as their
+ * last reminder. Ids that are not live packages of the facility are skipped as `not_found`.
+ */
+export async function remindSelected(
+  deps: Deps,
+  facilityId: string,
+  packageIds: string[],
+  now: Date,
+): Promise<{ reminded: number; skipped: { packageId: string; reason: RemindSkipReason }[] }> {
+  const ids = [...new Set(packageIds.map((id) => id.toLowerCase()))];
+  return deps.db.withFacility(facilityId, async (tx) => {
+    const f = await findFacility(tx, facilityId);
+    await lockReminders(tx, facilityId);
+    const found = new Map((await selectedPackages(tx, facilityId, ids)).map((p) => [p.id, p]));
+    const open = [...found.values()].filter((p) => p.status === 'received' || p.status === 'held');
+    const recipientIds = [...new Set(open.flatMap((p) => (p.recipientId ? [p.recipientId] : [])))];
+    const candidates = recipientIds.length ? await reminderCandidates(tx, facilityId, recipientIds) : [];
+    const wanted = new Map(candidates.map((c) => [c.recipientId, c]));
+    const skipped: { packageId: string; reason: RemindSkipReason }[] = [];
+    for (const id of ids) {
+      const p = found.get(id);
+      if (!p) skipped.push({ packageId: id, reason: 'not_found' });
+      else if (p.status !== 'received' && p.status !== 'held') skipped.push({ packageId: id, reason: 'not_open' });
+      else if (!p.recipientId || !p.recipientEmail) skipped.push({ packageId: id, reason: 'no_email' });
+      else if (!wanted.has(p.recipientId)) skipped.push({ packageId: id, reason: 'opted_out' });
+    }
+    for (const c of wanted.values()) {
+      await insertReminder(tx, facilityId, { id: randomUUID(), recipientId: c.recipientId, to: c.email, version: f!.syncVersion, now });
+    }
+    return { reminded: wanted.size, skipped };
+  });
 }

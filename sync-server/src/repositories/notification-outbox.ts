@@ -199,7 +199,7 @@ export interface ReminderCandidate {
  * recipient's own switch, and no account with their address opted out of non-essential email), with
  * when each package arrived and when they were last reminded (on any channel).
  */
-export function reminderCandidates(tx: Tx, facilityId: string) {
+export function reminderCandidates(tx: Tx, facilityId: string, onlyRecipientIds?: string[]) {
   return tx.$queryRawUnsafe<ReminderCandidate[]>(
     `SELECT r.id AS "recipientId", r.name, btrim(r.email) AS email,
             array_agg(p.id ORDER BY p."receivedAt", p.id) AS "packageIds",
@@ -213,8 +213,34 @@ export function reminderCandidates(tx: Tx, facilityId: string) {
         -- "Email me only what is needed" on the account with that address (privacy policy §8).
         AND NOT EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = lower(btrim(r.email)) AND u."emailOptOut")
         AND p."deletedAt" IS NULL AND p.status IN ('received', 'held')
+        AND ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[]))
       GROUP BY r.id`,
     facilityId,
+    onlyRecipientIds ?? null,
+  );
+}
+
+/** One reminder run at a time per facility: two at once would remind twice. */
+export async function lockReminders(tx: Tx, facilityId: string) {
+  await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended('ptp-reminders:' || $1, 0))::text AS locked`, facilityId);
+}
+
+export interface SelectedPackage {
+  id: string;
+  status: string;
+  recipientId: string | null;
+  recipientEmail: string | null;
+}
+
+/** The live packages of the facility among `ids` (others' ids and unknown ids are simply absent). */
+export function selectedPackages(tx: Tx, facilityId: string, ids: string[]) {
+  return tx.$queryRawUnsafe<SelectedPackage[]>(
+    `SELECT p.id, p.status::text AS status, r.id AS "recipientId", nullif(btrim(r.email), '') AS "recipientEmail"
+       FROM packages p
+       LEFT JOIN recipients r ON r.id = p."recipientId" AND r."facilityId" = p."facilityId" AND r."deletedAt" IS NULL
+      WHERE p."facilityId" = $1::uuid AND p."deletedAt" IS NULL AND p.id = ANY($2::uuid[])`,
+    facilityId,
+    ids,
   );
 }
 
