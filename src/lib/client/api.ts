@@ -56,6 +56,7 @@ import type {
 } from '$lib/domain/notifications-api';
 import type { facilitySettingsInput } from '$lib/domain/facility-settings';
 import type { packageListResponse } from '$lib/domain/package-list';
+import type { remindInput, remindResponse } from '$lib/domain/package-remind';
 import type { Role } from '$lib/domain/permissions';
 
 export class ApiError extends Error {
@@ -154,6 +155,8 @@ export const api = {
   custody: (packageId: string) => request<Answer<typeof custodyResponse>>('GET', `/api/packages/${encodeURIComponent(packageId)}/custody`),
   /** The desk's packages table: one page under the filters in `query` (domain/package-list.ts). */
   packages: (query: URLSearchParams) => request<Answer<typeof packageListResponse>>('GET', `/api/packages?${query}`),
+  /** The desk's bulk Remind: reminds the recipients of the selected packages now (admins). */
+  remindPackages: (body: z.input<typeof remindInput>) => request<Answer<typeof remindResponse>>('POST', '/api/packages/remind', body),
   invitations: () => request<Answer<typeof invitationListResponse>>('GET', '/api/invitations'),
   invite: (body: z.input<typeof invitationInput>) => request<Answer<typeof invitationCreatedResponse>>('POST', '/api/invitations', body),
   invitation: (token: string) => request<Answer<typeof invitationInfoResponse>>('GET', `/api/invitations/${encodeURIComponent(token)}`),
