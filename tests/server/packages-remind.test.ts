@@ -165,3 +165,14 @@ it('is refused in a deactivated facility (403 read_only)', async () => {
   }
   expect(await reminderRows(r.id)).toHaveLength(0);
 });
+
+it('is in the OpenAPI document with its body and answer', async () => {
+  const doc = (await admin.client.get('/api/openapi.json')).json;
+  const op = doc.paths['/api/packages/remind'].post;
+  expect(op.requestBody.content['application/json'].schema.properties.packageIds).toMatchObject({
+    type: 'array',
+    minItems: 1,
+    maxItems: 500,
+  });
+  expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['reminded', 'skipped']);
+});
