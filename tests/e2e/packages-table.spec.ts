@@ -1,10 +1,12 @@
 // The desk's packages table (issue "Admin desk"): an admin on a wide screen filters, searches and
 // sorts the facility's packages from the server, moves through rows with the keyboard, opens one
 // in the side panel, selects two and exports them as CSV; axe finds no serious or critical problem.
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { desktopOnly, expect, expectNoSeriousA11yProblems, test, trackingNo, watchErrors } from './fixtures.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { DeskTable, seedPackages } from './pages/desk.ts';
+import { pushFromAnotherDevice } from './pages/intake.ts';
 import { PackagesPage } from './pages/packages.ts';
 
 test('an admin filters, searches, sorts, opens a package in the side panel and exports two rows', async ({ page }, testInfo) => {
@@ -167,7 +169,41 @@ test('an admin returns two selected packages through the device; a viewer sees a
     await vdesk.row(`${base}2`).getByRole('checkbox').check();
     await expect(vp.getByRole('button', { name: 'Export selected' })).toBeEnabled();
     await expect(vp.getByRole('button', { name: 'Return…' })).toHaveCount(0);
+    await expect(vp.getByRole('button', { name: 'Remind' })).toHaveCount(0);
   } finally {
     await context.close();
   }
+});
+
+test('an admin reminds the recipients of selected packages and reads the outcome', async ({ page }, testInfo) => {
+  desktopOnly(testInfo.project.name);
+  const app = new AppPage(page);
+  await app.signUp(newAccount('desk-remind'));
+  const ada = randomUUID();
+  const nomail = randomUUID();
+  await pushFromAnotherDevice(page.request, [
+    { name: 'recipient.upsert', args: { id: ada, name: 'Ada Lovelace', email: `ada-${ada.slice(0, 8)}@example.test` } },
+    { name: 'recipient.upsert', args: { id: nomail, name: 'Nomail Person' } },
+  ]);
+  const base = trackingNo('REM');
+  await seedPackages(page.request, [
+    { trackingNumber: `${base}1`, recipientName: 'Ada Lovelace', recipientId: ada },
+    { trackingNumber: `${base}2`, recipientName: 'Ada Lovelace', recipientId: ada },
+    { trackingNumber: `${base}3`, recipientName: 'Nomail Person', recipientId: nomail },
+  ]);
+  await page.reload();
+  const desk = new DeskTable(page);
+  await desk.open();
+  await expect(desk.rows).toHaveCount(3);
+  const remind = page.getByRole('button', { name: 'Remind' });
+  await expect(remind).toBeDisabled();
+  for (const n of [1, 2, 3]) await desk.row(`${base}${n}`).getByRole('checkbox').check();
+  await expect(page.getByText('3 selected')).toBeVisible();
+  // By keyboard: focus the button and press Enter.
+  await remind.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Reminder sent to 1 recipient.' })).toContainText(
+    '1 package has a recipient without an email address.',
+  );
+  await expectNoSeriousA11yProblems(page);
 });

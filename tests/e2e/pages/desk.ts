@@ -11,6 +11,7 @@ export interface SeedPackage {
   carrier?: string;
   sender?: string;
   notes?: string;
+  recipientId?: string;
   hoursAgo?: number;
 }
 
