@@ -38,6 +38,18 @@ export interface FakeResend {
   close(): Promise<void>;
 }
 
+/**
+ * The app's environment for sending through `fake`: every email to it, sent at once (no batching
+ * window, no retry delay); `over` changes or adds settings.
+ */
+export const sendingTo = (fake: { url: string }, over: Record<string, string> = {}): Record<string, string> => ({
+  RESEND_API_KEY: 're_test_key',
+  RESEND_BASE_URL: fake.url,
+  NOTIFY_BATCH_WINDOW_SECONDS: '0',
+  NOTIFY_RETRY_DELAY_SECONDS: '0',
+  ...over,
+});
+
 export async function startFakeResend(): Promise<FakeResend> {
   const accepted = new Map<string, string>();
   let failures: (number | 'lost' | 'hang')[] = [];

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { sendMessages } from '../../sync-server/src/notifications/pipeline.ts';
 import { joinAs, signUp, startTestApp, TestClient, type TestApp } from './harness.ts';
-import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { sendingTo, startFakeResend, type FakeResend } from './fake-resend.ts';
 import { startFakeProvider, twilioError, type FakeProvider } from './provider-fakes.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
@@ -28,17 +28,16 @@ const teamsPath = '/workflows/teamssecret/triggers/manual/paths/invoke';
 
 beforeAll(async () => {
   [resend, slack, teams, twilio] = await Promise.all([startFakeResend(), startFakeProvider(), startFakeProvider(), startFakeProvider()]);
-  t = await startTestApp({
-    RESEND_API_KEY: 're_test_key',
-    RESEND_BASE_URL: resend.url,
-    EMAIL_FROM: 'Mailroom <mailroom@example.test>',
-    ALLOW_LOCAL_WEBHOOKS: 'true',
-    TWILIO_API_BASE: twilio.url,
-    NOTIFY_BATCH_WINDOW_SECONDS: '120',
-    NOTIFY_RETRY_DELAY_SECONDS: '0',
-    NOTIFY_MAX_ATTEMPTS: '3',
-    NOTIFY_SEND_TIMEOUT_SECONDS: '2',
-  });
+  t = await startTestApp(
+    sendingTo(resend, {
+      EMAIL_FROM: 'Mailroom <mailroom@example.test>',
+      ALLOW_LOCAL_WEBHOOKS: 'true',
+      TWILIO_API_BASE: twilio.url,
+      NOTIFY_BATCH_WINDOW_SECONDS: '120',
+      NOTIFY_MAX_ATTEMPTS: '3',
+      NOTIFY_SEND_TIMEOUT_SECONDS: '2',
+    }),
+  );
   admin = await signUp(t);
   facilityName = (await admin.client.get('/api/facility')).json.name;
   device = new Device(admin.client, admin.facilityId);

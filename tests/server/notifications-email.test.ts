@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { asOwner, signUp, startTestApp, type TestApp } from './harness.ts';
-import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { sendingTo, startFakeResend, type FakeResend } from './fake-resend.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -15,15 +15,14 @@ let facilityName: string;
 
 beforeAll(async () => {
   fake = await startFakeResend();
-  t = await startTestApp({
-    RESEND_API_KEY: 're_test_key',
-    RESEND_BASE_URL: fake.url,
-    EMAIL_FROM: 'Mailroom <mailroom@example.test>',
-    NOTIFY_BATCH_WINDOW_SECONDS: '120',
-    NOTIFY_RETRY_DELAY_SECONDS: '0',
-    NOTIFY_MAX_ATTEMPTS: '3',
-    NOTIFY_SEND_TIMEOUT_SECONDS: '1',
-  });
+  t = await startTestApp(
+    sendingTo(fake, {
+      EMAIL_FROM: 'Mailroom <mailroom@example.test>',
+      NOTIFY_BATCH_WINDOW_SECONDS: '120',
+      NOTIFY_MAX_ATTEMPTS: '3',
+      NOTIFY_SEND_TIMEOUT_SECONDS: '1',
+    }),
+  );
   admin = await signUp(t);
   facilityName = (await admin.client.get('/api/facility')).json.name;
 });

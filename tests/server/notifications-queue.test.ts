@@ -9,7 +9,7 @@ import type { Deps } from '../../sync-server/src/context.ts';
 import { buildDeps } from '../../sync-server/src/deps.ts';
 import { startJobs } from '../../sync-server/src/jobs.ts';
 import { signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
-import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { sendingTo, startFakeResend, type FakeResend } from './fake-resend.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -23,12 +23,7 @@ let second: Deps | null = null;
 
 beforeAll(async () => {
   fake = await startFakeResend();
-  t = await startTestApp({
-    RESEND_API_KEY: 're_test_key',
-    RESEND_BASE_URL: fake.url,
-    NOTIFY_BATCH_WINDOW_SECONDS: '0',
-    NOTIFY_RETRY_DELAY_SECONDS: '0',
-  });
+  t = await startTestApp(sendingTo(fake));
   admin = await signUp(t);
   device = new Device(admin.client, admin.facilityId);
   if (!usingPglite) second = await buildDeps({ ...t.deps.env }, { mailer: t.mailer });

@@ -7,7 +7,7 @@ import { localDate, startOfLocalDay } from '../../src/lib/domain/zoned-time.ts';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { unsubscribeLink } from '../../sync-server/src/notifications/unsubscribe.ts';
 import { signUp, startTestApp, type TestApp } from './harness.ts';
-import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { sendingTo, startFakeResend, type FakeResend } from './fake-resend.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 const ZONE = 'America/New_York';
@@ -20,12 +20,7 @@ const push = (...ms: [string, Record<string, unknown>][]) => device.push(ms.map(
 
 beforeAll(async () => {
   fake = await startFakeResend();
-  t = await startTestApp({
-    RESEND_API_KEY: 're_test_key',
-    RESEND_BASE_URL: fake.url,
-    NOTIFY_BATCH_WINDOW_SECONDS: '0',
-    NOTIFY_RETRY_DELAY_SECONDS: '0',
-  });
+  t = await startTestApp(sendingTo(fake));
   admin = await signUp(t);
   device = new Device(admin.client, admin.facilityId);
   // New York, a reminder every 24 hours, the default quiet hours (20:00–07:00).

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
-import { startFakeResend, type FakeResend } from './fake-resend.ts';
+import { sendingTo, startFakeResend, type FakeResend } from './fake-resend.ts';
 import { joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
@@ -24,12 +24,7 @@ const reminderRows = (recipientId: string) =>
 
 beforeAll(async () => {
   fake = await startFakeResend();
-  t = await startTestApp({
-    RESEND_API_KEY: 're_test_key',
-    RESEND_BASE_URL: fake.url,
-    NOTIFY_BATCH_WINDOW_SECONDS: '0',
-    NOTIFY_RETRY_DELAY_SECONDS: '0',
-  });
+  t = await startTestApp(sendingTo(fake));
   admin = await signUp(t);
   device = new Device(admin.client, admin.facilityId);
   // No quiet hours, so the automatic reminder would be due at once if the manual one did not count.

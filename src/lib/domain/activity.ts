@@ -117,20 +117,20 @@ export function decodeActivityCursor(text: string): ActivityCursor | null {
   return { at, id: id.toLowerCase() };
 }
 
+/** A `cursor` query parameter of a log paged by time and id (this log, the notification log). */
+export const logCursorParam = z.string().transform((s, ctx) => {
+  const c = decodeActivityCursor(s);
+  if (!c) ctx.addIssue({ code: 'custom', message: 'Not a cursor this log handed out' });
+  return c ?? z.NEVER;
+});
+
 export const activityQuery = z
   .object({
     actorId: z.string().uuid().optional(),
     type: z.enum(ACTIVITY_TYPES).optional(),
     from: calendarDate.optional(),
     to: calendarDate.optional(),
-    cursor: z
-      .string()
-      .transform((s, ctx) => {
-        const c = decodeActivityCursor(s);
-        if (!c) ctx.addIssue({ code: 'custom', message: 'Not a cursor this log handed out' });
-        return c ?? z.NEVER;
-      })
-      .optional(),
+    cursor: logCursorParam.optional(),
     limit: z.coerce.number().int().min(1).max(ACTIVITY_PAGE_MAX).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['to'] });

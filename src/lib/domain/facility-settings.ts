@@ -55,6 +55,11 @@ export const quietHours = z
   .nullable();
 export type QuietHours = z.infer<typeof quietHours>;
 
+/** Quiet hours as a facility stores them (two columns, both set or both empty). */
+export function quietHoursOf(start: string | null, end: string | null): QuietHours {
+  return start && end ? { start, end } : null;
+}
+
 /** Whether the local time `hhmm` falls in the quiet hours (start included, end excluded). */
 export function inQuietHours(q: QuietHours, hhmm: string): boolean {
   if (!q) return false;

@@ -3,7 +3,7 @@
 // one-click unsubscribe page. Pure: the routes' schemas (the browser infers its types from them),
 // the words the pages use, and the rule of which kinds an opt-out stops.
 import { z } from 'zod';
-import { decodeActivityCursor, encodeActivityCursor } from './activity';
+import { encodeActivityCursor, logCursorParam } from './activity';
 
 export const NOTIFICATION_KINDS = ['received', 'held', 'delivered', 'reminder'] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'sms', 'slack', 'teams', 'inapp'] as const;
@@ -64,14 +64,7 @@ export const notificationLogQuery = z.strictObject({
   status: z.enum(NOTIFICATION_STATUSES).optional(),
   channel: z.enum(NOTIFICATION_CHANNELS).optional(),
   kind: z.enum(NOTIFICATION_KINDS).optional(),
-  cursor: z
-    .string()
-    .transform((s, ctx) => {
-      const c = decodeActivityCursor(s);
-      if (!c) ctx.addIssue({ code: 'custom', message: 'Not a cursor this log handed out' });
-      return c ?? z.NEVER;
-    })
-    .optional(),
+  cursor: logCursorParam.optional(),
   limit: z.coerce.number().int().min(1).max(NOTIFICATION_PAGE_MAX).optional(),
 });
 export type NotificationLogQuery = z.infer<typeof notificationLogQuery>;

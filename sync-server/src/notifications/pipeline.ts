@@ -6,6 +6,7 @@
 //     and its outcome is recorded (sent, failed for good, or queued again for a retry);
 //  3. reminders: recipients whose packages keep waiting get one reminder row per run.
 import { randomUUID } from 'node:crypto';
+import { quietHoursOf } from '../../../src/lib/domain/facility-settings.ts';
 import {
   feedLine,
   mayRemindAt,
@@ -350,7 +351,7 @@ export async function queueReminders(deps: Deps, now: Date): Promise<number> {
     queued += await deps.db.withFacility(facilityId, async (tx) => {
       const f = await findFacility(tx, facilityId);
       if (!f?.active) return 0;
-      const quiet = f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null;
+      const quiet = quietHoursOf(f.quietHoursStart, f.quietHoursEnd);
       if (!mayRemindAt(now, f.timezone, quiet)) return 0;
       await lockReminders(tx, facilityId);
       let n = 0;

@@ -152,16 +152,23 @@ export async function markRead(tx: Tx, facilityId: string, userId: string, ids: 
  * The one rule linking a directory entry to an account: the user's proven address
  * (users.emailVerifiedAt) equals the recipient's email, ignoring case, and the user is a member of
  * the facility (the bell shows the active facility's rows only, so nobody else could read them).
- * Answers recipientId → userId for the linked ones among `recipientIds`.
+ * As SQL joining `u` (users) to a recipient's `email` in `facility` (the outbox's statement in
+ * sync.ts queueNotifications uses it too).
  */
+export const linkedUserJoin = (email: string, facility: string) =>
+  `JOIN users u ON lower(u.email) = lower(${email}) AND u."emailVerifiedAt" IS NOT NULL AND u."deletedAt" IS NULL
+   JOIN memberships m ON m."userId" = u.id AND m."facilityId" = ${facility}`;
+
+/** recipientId → userId for the linked ones among `recipientIds` (linkedUserJoin). */
 export async function linkedUserIds(tx: Tx, facilityId: string, recipientIds: string[]): Promise<Map<string, string>> {
   if (!recipientIds.length) return new Map();
-  const rows = await tx.$queryRaw<{ recipientId: string; userId: string }[]>`
-    SELECT r.id::text AS "recipientId", u.id::text AS "userId"
-      FROM recipients r
-      JOIN users u ON lower(u.email) = lower(r.email) AND u."emailVerifiedAt" IS NOT NULL AND u."deletedAt" IS NULL
-      JOIN memberships m ON m."userId" = u.id AND m."facilityId" = r."facilityId"
-     WHERE r."facilityId" = ${facilityId}::uuid AND r.id = ANY(${recipientIds}::uuid[]) AND r."deletedAt" IS NULL AND r.email IS NOT NULL`;
+  const rows = await tx.$queryRawUnsafe<{ recipientId: string; userId: string }[]>(
+    `SELECT r.id::text AS "recipientId", u.id::text AS "userId"
+       FROM recipients r ${linkedUserJoin('r.email', 'r."facilityId"')}
+      WHERE r."facilityId" = $1::uuid AND r.id = ANY($2::uuid[]) AND r."deletedAt" IS NULL AND r.email IS NOT NULL`,
+    facilityId,
+    recipientIds,
+  );
   return new Map(rows.map((r) => [r.recipientId, r.userId]));
 }
 

@@ -15,6 +15,7 @@ import {
   type SyncedTable,
 } from '../../../src/lib/domain/sync/rows.ts';
 import type { Tx } from '../db/index.ts';
+import { linkedUserJoin } from './notifications.ts';
 import { DEFAULT_HANDOFF_SETTINGS, type HandOffSettings } from '../../../src/lib/domain/handoff.ts';
 import { DEFAULT_NOTIFICATION_DEFAULTS, type NotificationDefaults } from '../../../src/lib/domain/facility-settings.ts';
 import { sealEvents } from '../../../src/lib/domain/custody.ts';
@@ -489,10 +490,7 @@ export async function queueNotifications(tx: Tx, facilityId: string, version: nu
        UNION ALL
        SELECT ev.*, c.kind, c.kind || ' feed', NULL FROM ev JOIN connected c ON c.kind IN ('slack', 'teams')
        UNION ALL
-       -- The link rule of notifications.ts linkedUserIds: the same proven email, a member here.
-       SELECT ev.*, 'inapp', u.email, u.id FROM ev
-         JOIN users u ON lower(u.email) = lower(ev.email) AND u."emailVerifiedAt" IS NOT NULL AND u."deletedAt" IS NULL
-         JOIN memberships m ON m."userId" = u.id AND m."facilityId" = $1::uuid
+       SELECT ev.*, 'inapp', u.email, u.id FROM ev ${linkedUserJoin('ev.email', '$1::uuid')}
      )
      INSERT INTO notifications (id, "facilityId", "packageId", "recipientId", "userId", kind, channel, "to", status, version)
      SELECT gen_random_uuid(), $1::uuid, fan."packageId", fan."recipientId", fan."userId", fan.kind, fan.channel, fan."to", 'queued', $2

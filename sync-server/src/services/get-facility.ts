@@ -1,4 +1,4 @@
-import type { FacilitySettingsInput } from '../../../src/lib/domain/facility-settings.ts';
+import { quietHoursOf, type FacilitySettingsInput } from '../../../src/lib/domain/facility-settings.ts';
 import { newPickupKey } from '../../../src/lib/domain/pickup-code.ts';
 import { can } from '../../../src/lib/domain/permissions.ts';
 import type { Deps } from '../context.ts';
@@ -27,7 +27,7 @@ export function facilitySettingsOf(f: FacilityRow): Required<FacilitySettingsInp
     photoRetentionDays: f.photoRetentionDays,
     reminderIntervalHours: f.reminderIntervalHours,
     signatureRequired: f.signatureRequired,
-    quietHours: f.quietHoursStart && f.quietHoursEnd ? { start: f.quietHoursStart, end: f.quietHoursEnd } : null,
+    quietHours: quietHoursOf(f.quietHoursStart, f.quietHoursEnd),
     notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
     holdNoteInNotifications: f.holdNoteInNotifications,
   };
