@@ -8,6 +8,11 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+const optionalText = z
+  .string()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -118,6 +123,21 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Development and tests only: webhooks may be http and point anywhere, local addresses too. */
   ALLOW_LOCAL_WEBHOOKS: bool,
+  /**
+   * Billing through Stripe (one subscription per facility). Unset STRIPE_SECRET_KEY: billing is
+   * off — every facility stays fully usable and nothing moves it to read-only or deletes it.
+   */
+  STRIPE_SECRET_KEY: optionalText,
+  /** The signing secret of the webhook endpoint (POST /api/billing/webhook); required with the key. */
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  /** The $80 per facility per month price; required with the key. */
+  STRIPE_PRICE_ID: optionalText,
+  /** Where the Stripe SDK sends its requests instead of https://api.stripe.com (protocol, host, port). */
+  STRIPE_API_BASE: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Where the Twilio SDK sends its requests instead of https://api.twilio.com (a local fake in tests). */
   TWILIO_API_BASE: z
     .string()
@@ -149,6 +169,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (anyS3 && !s3.every(Boolean)) {
     throw new Error(
       'Invalid configuration:\n  S3_*: object storage needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or no S3_* at all for local files)\nSee .env.example.',
+    );
+  }
+  if (env.STRIPE_SECRET_KEY && !(env.STRIPE_WEBHOOK_SECRET && env.STRIPE_PRICE_ID)) {
+    throw new Error(
+      'Invalid configuration:\n  STRIPE_*: billing needs STRIPE_WEBHOOK_SECRET and STRIPE_PRICE_ID with STRIPE_SECRET_KEY (or none of them: billing off)\nSee .env.example.',
     );
   }
   if (env.NODE_ENV === 'production') {
@@ -209,3 +234,6 @@ function cryptoRandomSecret(): string {
   globalThis.crypto.getRandomValues(bytes);
   return Buffer.from(bytes).toString('hex');
 }
+
+/** Billing is on when Stripe is configured; off (the embedded default), facilities stay fully usable. */
+export const billingEnabled = (env: Pick<Env, 'STRIPE_SECRET_KEY'>) => Boolean(env.STRIPE_SECRET_KEY);

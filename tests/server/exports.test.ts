@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, asOwner, joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
+import { BILLING_ON, TestClient, asOwner, joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let t: TestApp;
@@ -47,7 +47,7 @@ const rows = (text: string) => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp(BILLING_ON);
   A = await signUp(t);
   const patched = await A.client.request('PATCH', '/api/facility', { timezone: tz });
   expect(patched.status).toBe(200);

@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPickup, pickupCodeFor } from '../../src/lib/domain/pickup-code.ts';
 import { pickupCodeForPackage } from '../../sync-server/src/services/pickup-code.ts';
-import { TestClient, joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
+import { BILLING_ON, TestClient, joinAs, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp(BILLING_ON);
 });
 afterAll(() => t?.close());
 

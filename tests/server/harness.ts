@@ -41,6 +41,13 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
   };
 }
 
+/** Stripe configured (keys that reach no Stripe): billing on, so trials end and facilities turn read-only. */
+export const BILLING_ON = {
+  STRIPE_SECRET_KEY: 'sk_test_billing_on',
+  STRIPE_WEBHOOK_SECRET: 'whsec_test_billing_on',
+  STRIPE_PRICE_ID: 'price_test_facility',
+};
+
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: Deps;

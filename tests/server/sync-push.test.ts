@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinAs, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
+import { BILLING_ON, joinAs, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
 import { Device, applyPatch, mutation, receiveArgs, rowsOf } from './sync-helpers.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signUp>>;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp(BILLING_ON);
   admin = await signUp(t);
 });
 afterAll(() => t?.close());
@@ -258,6 +258,22 @@ describe('push', () => {
     expect(res.json.error).toBe('read_only');
     // Reading still works in read-only mode.
     expect((await d.pull(null)).status).toBe(200);
+  });
+
+  it('without Stripe configured (billing off), a facility whose trial ended stays writable', async () => {
+    const off = await startTestApp();
+    try {
+      const a = await signUp(off);
+      await off.deps.db.prisma.subscription.update({
+        where: { facilityId: a.facilityId },
+        data: { trialEndsAt: new Date(Date.now() - 60 * 24 * 3600 * 1000) },
+      });
+      const res = await new Device(a.client, a.facilityId).push([mutation(1, 'package.receive', receiveArgs())]);
+      expect(res.status).toBe(200);
+      expect(res.json.results[0].status).toBe('applied');
+    } finally {
+      await off.close();
+    }
   });
 
   it('enforces the role table: a courier may deliver but not receive', async () => {

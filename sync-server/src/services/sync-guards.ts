@@ -3,6 +3,7 @@
 import { accessMode } from '../../../src/lib/domain/billing.ts';
 import { SUPPORTED_SCHEMA_VERSIONS } from '../../../src/lib/domain/sync/protocol.ts';
 import type { Deps } from '../context.ts';
+import { billingEnabled } from '../env.ts';
 import { AppError } from '../http/errors.ts';
 import { findSubscription } from '../repositories/facilities.ts';
 import type { Actor } from './resolve-actor.ts';
@@ -26,6 +27,7 @@ export async function assertWritable(deps: Deps, actor: Actor) {
   if (!actor.facility.active) {
     throw new AppError(403, 'read_only', 'This facility is deactivated: its data can be read and exported, not changed');
   }
+  if (!billingEnabled(deps.env)) return;
   const sub = await findSubscription(deps.db.prisma, actor.facilityId);
   if (sub && accessMode(sub, new Date()) !== 'full') {
     throw new AppError(403, 'read_only', 'This facility is read-only until its subscription is renewed');
