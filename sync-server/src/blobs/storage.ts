@@ -2,20 +2,34 @@
 // configured, a local directory otherwise. Keys start with the facility id ("<facilityId>/…"), so
 // photos live under facility-specific paths. Reads go through presigned URLs that expire in minutes.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 export interface BlobStorage {
   put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** Every key stored for one facility ("<facilityId>/…"), for deletion and storage/database audits. */
+  listFacility(facilityId: string): Promise<string[]>;
   /** A URL anyone holding it may GET for `ttlSeconds`, without a session. */
   presignGet(key: string, ttlSeconds: number): Promise<string>;
 }
 
 const KEY = /^[0-9a-f-]{36}\/[0-9a-f]{64}\.(jpg|png|webp)$/;
+const FACILITY_ID = /^[0-9a-f-]{36}$/;
+
+function assertFacilityId(id: string): void {
+  if (!FACILITY_ID.test(id)) throw new Error(`invalid facility id ${id}`);
+}
 
 export function assertKey(key: string): void {
   if (!KEY.test(key)) throw new Error(`invalid blob key ${key}`);
@@ -59,6 +73,13 @@ export class LocalBlobStorage implements BlobStorage {
 
   async delete(key: string) {
     await rmIfExists(this.file(key));
+  }
+
+  async listFacility(facilityId: string) {
+    assertFacilityId(facilityId);
+    // Whatever is in the facility's folder counts, a stray upload's temporary file too.
+    const names = await readdir(path.join(this.dir, facilityId)).catch(() => [] as string[]);
+    return names.map((n) => `${facilityId}/${n}`);
   }
 
   async read(key: string): Promise<Buffer | null> {
@@ -132,6 +153,20 @@ export class S3BlobStorage implements BlobStorage {
   async delete(key: string) {
     assertKey(key);
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+  }
+
+  async listFacility(facilityId: string) {
+    assertFacilityId(facilityId);
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: `${facilityId}/`, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
   }
 
   presignGet(key: string, ttlSeconds: number) {
