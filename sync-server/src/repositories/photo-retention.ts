@@ -73,11 +73,12 @@ export async function blobsMarkedForRemoval(tx: Tx, facilityId: string): Promise
   );
 }
 
-/** The object is gone: the marked row goes too (unless an upload brought the bytes back meanwhile). */
-export async function forgetRemovedBlob(tx: Tx, facilityId: string, hash: string): Promise<void> {
+/** Their objects are gone: the marked rows go too (unless an upload brought the bytes back meanwhile). */
+export async function forgetRemovedBlobs(tx: Tx, facilityId: string, hashes: string[]): Promise<void> {
+  if (!hashes.length) return;
   await tx.$executeRawUnsafe(
-    `DELETE FROM stored_blobs WHERE "facilityId" = $1::uuid AND hash = $2 AND "deletedAt" IS NOT NULL`,
+    `DELETE FROM stored_blobs WHERE "facilityId" = $1::uuid AND hash = ANY($2::text[]) AND "deletedAt" IS NOT NULL`,
     facilityId,
-    hash,
+    hashes,
   );
 }

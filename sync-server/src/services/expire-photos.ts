@@ -14,13 +14,16 @@ import {
   blobsMarkedForRemoval,
   expireAttachments,
   expiredPhotoIds,
-  forgetRemovedBlob,
+  forgetRemovedBlobs,
   photoRetentionDaysOf,
   releaseExpiredBlobs,
 } from '../repositories/photo-retention.ts';
 import { takeVersion } from '../repositories/sync.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Stored blobs removed per database transaction, and storage deletions in flight at once. */
+const REMOVE_BATCH = 200;
+const STORAGE_CONCURRENCY = 8;
 
 export interface PhotoRetentionResult {
   /** Attachments marked expired and tombstoned. */
@@ -42,11 +45,21 @@ export async function expirePhotos(deps: Deps, facilityId: string, now = new Dat
 
   let objectsDeleted = 0;
   const marked = await deps.db.withFacility(facilityId, (tx) => blobsMarkedForRemoval(tx, facilityId));
-  for (const b of marked) {
-    // Deleting an object that is already gone is fine (a rerun after a crash right here).
-    await deps.blobs.delete(b.storageKey);
-    await deps.db.withFacility(facilityId, (tx) => forgetRemovedBlob(tx, facilityId, b.hash));
-    objectsDeleted++;
+  for (let i = 0; i < marked.length; i += REMOVE_BATCH) {
+    const batch = marked.slice(i, i + REMOVE_BATCH);
+    // Objects first, a few at a time (deleting one already gone is fine: a rerun after a crash
+    // right here); then, in one transaction, the rows of the objects that are gone.
+    for (let j = 0; j < batch.length; j += STORAGE_CONCURRENCY) {
+      await Promise.all(batch.slice(j, j + STORAGE_CONCURRENCY).map((b) => deps.blobs.delete(b.storageKey)));
+    }
+    await deps.db.withFacility(facilityId, (tx) =>
+      forgetRemovedBlobs(
+        tx,
+        facilityId,
+        batch.map((b) => b.hash),
+      ),
+    );
+    objectsDeleted += batch.length;
   }
   return { expired, objectsDeleted };
 }
