@@ -290,6 +290,16 @@ for (const storage of ['local disk', 'S3'] as const) {
       expect(await expirePhotos(t.deps, f.facilityId)).toEqual({ expired: 0, objectsDeleted: 0 });
     });
 
+    it('bytes no attachment ever used (an upload whose push never came) go once older than the retention period', async () => {
+      const f = await facility();
+      const hash = await f.upload(await jpeg());
+      expect(await expirePhotos(t.deps, f.facilityId, daysFromNow(89))).toEqual({ expired: 0, objectsDeleted: 0 });
+      expect(await objects(f.facilityId)).toContain(keyOf(f.facilityId, hash));
+      expect(await expirePhotos(t.deps, f.facilityId, daysFromNow(91))).toEqual({ expired: 0, objectsDeleted: 1 });
+      expect((await objects(f.facilityId)).size).toBe(0);
+      await expectAgreement(f.facilityId);
+    });
+
     it('another facility’s photos are untouched', async () => {
       const f = await facility();
       const g = await facility();

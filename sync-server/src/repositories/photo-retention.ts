@@ -48,13 +48,15 @@ export async function expireAttachments(tx: Tx, facilityId: string, ids: string[
 }
 
 /**
- * Stored blobs whose photo expired and that no live attachment of a live package still needs (the
- * same bytes may be another package's photo, or a newer one): marked for removal. A marked row is
- * the job's to-do list for object storage, so a crash before the object goes is finished by the
- * next run.
+ * Stored blobs no live attachment of a live package still needs (the same bytes may be another
+ * package's photo, or a newer one), marked for removal: those whose photo expired, and bytes no
+ * attachment ever used (an upload whose push never came, or an expired photo uploaded again after
+ * its tombstone was purged) once stored longer than the retention period (`storedBefore`). A marked
+ * row is the job's to-do list for object storage, so a crash before the object goes is finished by
+ * the next run.
  */
-export async function releaseExpiredBlobs(tx: Tx, facilityId: string, now: Date): Promise<number> {
-  return tx.$executeRawUnsafe(
+export async function releaseExpiredBlobs(tx: Tx, facilityId: string, now: Date, storedBefore: Date): Promise<number> {
+  const expired = await tx.$executeRawUnsafe(
     `UPDATE stored_blobs b SET "deletedAt" = $2
       WHERE b."facilityId" = $1::uuid AND b."deletedAt" IS NULL
         AND EXISTS (SELECT 1 FROM attachments a WHERE a."facilityId" = b."facilityId" AND a.hash = b.hash AND a."expiredAt" IS NOT NULL)
@@ -63,6 +65,15 @@ export async function releaseExpiredBlobs(tx: Tx, facilityId: string, now: Date)
     facilityId,
     now,
   );
+  const unattached = await tx.$executeRawUnsafe(
+    `UPDATE stored_blobs b SET "deletedAt" = $2
+      WHERE b."facilityId" = $1::uuid AND b."deletedAt" IS NULL AND b."createdAt" <= $3
+        AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a."facilityId" = b."facilityId" AND a.hash = b.hash AND a."deletedAt" IS NULL)`,
+    facilityId,
+    now,
+    storedBefore,
+  );
+  return expired + unattached;
 }
 
 /** Stored blobs marked for removal (by retention or a package's deletion) whose object may remain. */

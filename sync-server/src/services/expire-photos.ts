@@ -39,7 +39,7 @@ export async function expirePhotos(deps: Deps, facilityId: string, now = new Dat
     const ids = await expiredPhotoIds(tx, facilityId, cutoff, new Date(cutoff.getTime() + DEVICE_TIME_MAX_PAST_DAYS * DAY_MS));
     // A version only when something changes: an idle facility's devices have nothing to pull.
     const n = ids.length ? await expireAttachments(tx, facilityId, ids, await takeVersion(tx, facilityId), now) : 0;
-    await releaseExpiredBlobs(tx, facilityId, now);
+    await releaseExpiredBlobs(tx, facilityId, now, cutoff);
     return n;
   });
 
