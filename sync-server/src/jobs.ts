@@ -1,4 +1,4 @@
-// Scheduled work in the server process: tombstone purging and integration key rotation (hourly),
+// Scheduled work in the server process: tombstone purging, photo retention and integration key rotation (hourly),
 // and the notification queue (notifications/queue.ts: sends as soon as a push commits, reminders
 // every 15 minutes). Every job runs under an advisory lock or the queue's own locking, so with
 // several server processes on one database each run happens once.
@@ -10,6 +10,7 @@ import { startNotificationQueue } from './notifications/queue.ts';
 import { listFacilityIds } from './repositories/facilities.ts';
 import { deleteExpiredRateLimits } from './repositories/rate-limits.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
+import { expirePhotos } from './services/expire-photos.ts';
 
 /**
  * Runs every job now, as if it were `now`; answers the jobs this process ran (another process may
@@ -27,6 +28,16 @@ export async function runJobsOnce(deps: Deps, now = new Date(), o: { notificatio
   };
   await job('tombstone-purge', async () => {
     for (const id of await listFacilityIds(deps.db.prisma)) await purgeTombstones(deps, id, now);
+  });
+  // Photos past their facility's retention period leave storage (a privacy promise, billing on or
+  // off). Run with every pass (hourly): it is cheap when nothing expired, and never late by a day.
+  await job('photo-retention', async () => {
+    for (const id of await listFacilityIds(deps.db.prisma)) {
+      // One facility's failure (storage down for a moment) does not hold the others' photos back.
+      const r = await expirePhotos(deps, id, now).catch((e: Error) => console.error(`[jobs] photo retention in ${id} failed:`, e.message));
+      if (r && (r.expired || r.objectsDeleted))
+        console.log(`[jobs] photo retention in ${id}: ${r.expired} photos expired, ${r.objectsDeleted} objects deleted`);
+    }
   });
   await job('rate-limit-sweep', async () => {
     await deleteExpiredRateLimits(deps.db.prisma, new Date(now.getTime() - 3600_000));

@@ -1,10 +1,16 @@
 // The published privacy policy (../shared/product/privacy-policy.txt) as checks on the running
 // system. Each `describe` quotes the promise it proves; promises of features still to be built
 // are proven by their own feature tests when they land (tenancy: tenant-isolation.test.ts; photos:
-// blobs tests).
-import { createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+// blobs tests, and photo retention in full on local disk and S3: photo-retention.test.ts).
+import { createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATA_RETENTION_POLICY, PHOTOS_AND_SIGNATURES } from '../../src/lib/domain/privacy.ts';
+import { LocalBlobStorage } from '../../sync-server/src/blobs/storage.ts';
 import { loadEnv } from '../../sync-server/src/env.ts';
+import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { unsubscribeLink } from '../../sync-server/src/notifications/unsubscribe.ts';
 import { TestClient, asOwner, joinAs, signUp, signupBody, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
@@ -196,5 +202,103 @@ describe('§8 "Request deletion of your data"', () => {
     // An owner is told to hand the organization over first, not silently refused.
     const owner = await a.client.request('DELETE', '/api/me', { password: a.body.password });
     expect([owner.status, owner.json.error]).toEqual([409, 'owner_must_transfer']);
+  });
+});
+
+const PUBLISHED_POLICY = path.resolve(import.meta.dirname, '../../../shared/product/privacy-policy.txt');
+const DAY = 24 * 3600 * 1000;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const jpegWithCameraMetadata = (seed: number) =>
+  sharp({ create: { width: 80, height: 60, channels: 3, background: { r: seed % 256, g: 90, b: 30 } } })
+    .jpeg()
+    .withExif({ IFD0: { Artist: 'Mallory Operator', Make: 'PhoneCo', Model: 'Serial 12345' } })
+    .toBuffer();
+
+describe('§6 "Photos: Automatically deleted according to your facility\'s retention policy (default: 90 days, configurable from 7 to 365 days)"', () => {
+  it.skipIf(!existsSync(PUBLISHED_POLICY))('the in-app privacy page quotes section 6 word for word', () => {
+    const published = readFileSync(PUBLISHED_POLICY, 'utf8');
+    for (const line of DATA_RETENTION_POLICY) expect(published).toContain(line);
+  });
+
+  it('the in-app page says signatures are kept with their package record as proof of delivery', () => {
+    expect(PHOTOS_AND_SIGNATURES.join(' ')).toMatch(
+      /Signatures .* proof of delivery .* kept with its package record for as long as the facility exists/,
+    );
+  });
+
+  it('a photo 91 days old leaves storage, one 89 days old stays, and the signature stays with its package', async () => {
+    const a = await signUp(t);
+    const d = new Device(a.client, a.facilityId);
+    const upload = async (bytes: Buffer, query = '') => {
+      const r = await a.client.request('PUT', `/api/sync/blobs/${sha256(bytes)}${query}`, new Uint8Array(bytes), {
+        'content-type': query ? 'image/png' : 'image/jpeg',
+      });
+      expect([200, 201]).toContain(r.status);
+      return sha256(bytes);
+    };
+    const p = receiveArgs();
+    const photoHash = await upload(await jpegWithCameraMetadata(1));
+    const signatureHash = await upload(
+      await sharp({ create: { width: 200, height: 80, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } } })
+        .png()
+        .toBuffer(),
+      '?kind=signature',
+    );
+    const res = await d.push([
+      mutation(1, 'package.receive', p),
+      mutation(2, 'package.deliver', { id: p.id, deliveredTo: 'Ada Lovelace', at: new Date().toISOString(), signatureHash, photoHash }),
+    ]);
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+    const head = (hash: string) => a.client.request('HEAD', `/api/sync/blobs/${hash}`).then((r) => r.status);
+
+    await runJobsOnce(t.deps, new Date(Date.now() + 89 * DAY), { notifications: false });
+    expect([await head(photoHash), await head(signatureHash)]).toEqual([200, 200]);
+    await runJobsOnce(t.deps, new Date(Date.now() + 91 * DAY), { notifications: false });
+    expect([await head(photoHash), await head(signatureHash)]).toEqual([404, 200]);
+    expect(await t.deps.blobs.listFacility(a.facilityId)).toEqual([`${a.facilityId}/${signatureHash}.png`]);
+    const pkg = await a.client.get(`/api/packages/${p.id}`);
+    expect(pkg.json.package).toMatchObject({ status: 'delivered', signatureHash });
+    expect((await a.client.get(`/api/packages/${p.id}/custody`)).json.verified).toBe(true);
+  });
+
+  it('"…or upon account deletion": the photos a member captured are no longer linked to them', async () => {
+    const admin = await signUp(t);
+    const op = await joinAs(t, admin, 'operator');
+    const bytes = await jpegWithCameraMetadata(2);
+    const hash = sha256(bytes);
+    const put = await op.client.request('PUT', `/api/sync/blobs/${hash}`, new Uint8Array(bytes), { 'content-type': 'image/jpeg' });
+    expect(put.status).toBe(201);
+    const p = receiveArgs();
+    const d = new Device(op.client, admin.facilityId);
+    const res = await d.push([mutation(1, 'package.receive', p), mutation(2, 'package.attachPhoto', { id: p.id, hash, kind: 'intake' })]);
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+
+    expect((await op.client.request('DELETE', '/api/me', { password: op.password })).status).toBe(204);
+
+    // The facility's record keeps its photo (under the same retention)…
+    const pkg = await admin.client.get(`/api/packages/${p.id}`);
+    expect(pkg.json.attachments.map((x: { hash: string }) => x.hash)).toEqual([hash]);
+    // …whose custody event names only "Former member"…
+    const custody = await admin.client.get(`/api/packages/${p.id}/custody`);
+    const attached = custody.json.events.find((e: { type: string }) => e.type === 'photo_attached');
+    expect(attached.actorName).toBe('Former member');
+    // …and whose stored bytes carry none of the camera's metadata (who took it, with what, where).
+    const [row] = (
+      await asOwner(t, (c) =>
+        c.query(`SELECT "storageKey" FROM stored_blobs WHERE "facilityId" = $1 AND hash = $2`, [admin.facilityId, hash]),
+      )
+    ).rows;
+    expect(row.storageKey).toBe(`${admin.facilityId}/${hash}.jpg`);
+    const stored = await (t.deps.blobs as LocalBlobStorage).read(row.storageKey);
+    expect(stored).not.toBeNull();
+    expect((await sharp(bytes).metadata()).exif).toBeDefined(); // the upload had it
+    const meta = await sharp(stored!).metadata();
+    expect([meta.exif, meta.xmp, meta.iptc]).toEqual([undefined, undefined, undefined]);
+    expect(stored!.includes(Buffer.from('Mallory Operator'))).toBe(false);
+    // Nothing else names the person: the attachment and stored blob rows have no user column, and the
+    // person's row is the anonymised one.
+    const user = await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: op.userId } });
+    expect(user).toMatchObject({ name: 'Former member' });
+    expect(JSON.stringify(user)).not.toContain(op.email);
   });
 });

@@ -15,9 +15,13 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const SERVER_ONLY: Record<string, string> = { facilityId: 'uuid', createdAt: 'timestamp without time zone' };
-/** Columns of one table that stay on the server: the custody chain's links (served by the custody route). */
+/**
+ * Columns of one table that stay on the server: the custody chain's links (served by the custody
+ * route), and when photo retention expired an attachment (devices get its tombstone).
+ */
 const SERVER_ONLY_OF: Partial<Record<SyncedTable, Record<string, string>>> = {
   packageEvents: { seq: 'integer?', hash: 'text?', prevHash: 'text?' },
+  attachments: { expiredAt: 'timestamp without time zone?' },
 };
 const serverOnly = (table: SyncedTable) => ({ ...SERVER_ONLY, ...SERVER_ONLY_OF[table] });
 const MODEL_FIELDS: Record<SyncedTable, Record<string, string>> = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   PHOTO_CACHE_MAX_AGE_SECONDS,
+  isCachedPhotoOf,
   isPhotoRequest,
   mayServeCachedPhotos,
   mustForgetPhotos,
@@ -41,5 +42,19 @@ describe('photo cache rules', () => {
     expect(readPhotoSessionMessage({ type: 'PHOTO_SESSION' })).toBeNull();
     expect(readPhotoSessionMessage({ type: 'SKIP_WAITING' })).toBeNull();
     expect(readPhotoSessionMessage('PHOTO_SESSION')).toBeNull();
+  });
+});
+
+describe('isCachedPhotoOf', () => {
+  const h = 'a'.repeat(64);
+  it('matches the photo by its hash path, either form', () => {
+    expect(isCachedPhotoOf(`/api/sync/blobs/${h}`, h)).toBe(true);
+    expect(isCachedPhotoOf(`/api/blobs/0b6f7c1e-0000-4000-8000-000000000000/${h}.jpg`, h)).toBe(true);
+  });
+  it('not another photo, nor anything outside the photo routes', () => {
+    expect(isCachedPhotoOf(`/api/sync/blobs/${'b'.repeat(64)}`, h)).toBe(false);
+    expect(isCachedPhotoOf(`/api/sync/blobs/${h}0`, h)).toBe(false);
+    expect(isCachedPhotoOf(`/packages/${h}`, h)).toBe(false);
+    expect(isCachedPhotoOf(`/api/sync/blobs/${h}`, 'not-a-hash')).toBe(false);
   });
 });

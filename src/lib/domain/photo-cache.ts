@@ -40,3 +40,14 @@ export function mustForgetPhotos(before: string | null, after: string | null): b
 export function mayServeCachedPhotos(facilityId: string | null): boolean {
   return facilityId !== null;
 }
+
+/**
+ * Whether a cached photo (its request URL's path) shows the bytes of `hash`: the page asks by
+ * `/api/sync/blobs/<hash>`, local storage's signed path ends in `<facility>/<hash>.<ext>`. A photo
+ * deleted after the facility's retention period leaves the cache on the device's next sync.
+ */
+export function isCachedPhotoOf(pathname: string, hash: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(hash) || !isPhotoRequest(pathname, 'image')) return false;
+  const last = pathname.split('/').pop() ?? '';
+  return last === hash || last.startsWith(`${hash}.`);
+}

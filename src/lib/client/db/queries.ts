@@ -6,6 +6,7 @@ import type { PackageStatus } from '../../domain/package-state';
 import type { AttachmentRow, DepartmentRow, LocationRow, PackageEventRow } from '../../domain/sync/rows';
 import { LAST_SYNCED_KEY, getMemberNames } from './meta';
 import { oldestHoldFirst } from '../../domain/package-words';
+import { expiredPhotos, type RecordedPhoto } from '../../domain/photo-retention';
 import { matchesSearch, packageSearchText, searchTerms } from '../../domain/package-search';
 import type { LocalPackage, LocalRecipient, PtpDb, Rejection } from './schema';
 
@@ -178,6 +179,8 @@ export interface PackageDetail {
   package: LocalPackage;
   events: PackageEventRow[];
   attachments: AttachmentView[];
+  /** Photos the package's log names that the facility's retention period has deleted (photo-retention.ts). */
+  expiredPhotos: RecordedPhoto[];
   location: LocationRow | null;
   recipient: LocalRecipient | null;
   /** The recipient's department and usual location (names shown beside the recipient). */
@@ -199,9 +202,11 @@ export async function packageDetail(db: PtpDb, id: string): Promise<PackageDetai
     recipient?.departmentId ? db.departments.get(recipient.departmentId) : undefined,
     recipient?.defaultLocationId ? db.locations.get(recipient.defaultLocationId) : undefined,
   ]);
+  const liveEvents = events.filter(live).sort((a, b) => a.at.localeCompare(b.at) || a.version - b.version);
   return {
     package: p,
-    events: events.filter(live).sort((a, b) => a.at.localeCompare(b.at) || a.version - b.version),
+    events: liveEvents,
+    expiredPhotos: expiredPhotos(liveEvents, attachments),
     attachments: attachments.map((a, i) => {
       const b = blobs[i];
       const pendingUpload = b ? b.state !== 'uploaded' : !a.uploaded;

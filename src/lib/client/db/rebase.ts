@@ -37,6 +37,12 @@ export interface RebaseOutcome {
   pending: number;
   /** Pending mutations that no longer apply locally (the server will decide; usually a rejection). */
   skipped: number;
+  /**
+   * Photos whose attachments the server tombstoned (photo retention, docs/photo-retention.md) and
+   * that no live attachment on this device still shows: their bytes left IndexedDB; the caller
+   * also empties them from the service worker's photo cache (outside this transaction).
+   */
+  droppedPhotos: string[];
 }
 
 async function ownClient(db: PtpDb, actor: DeviceActor): Promise<ClientIdentity> {
@@ -52,7 +58,13 @@ async function ownClient(db: PtpDb, actor: DeviceActor): Promise<ClientIdentity>
  * straight into the row table. `clear` (or `clearFirst`) empties every row table, `base` and the
  * search digest first. Returns whether it cleared.
  */
-async function patchConfirmed(db: PtpDb, patch: PatchOp[], clearFirst: boolean, digest: DigestCollector): Promise<boolean> {
+async function patchConfirmed(
+  db: PtpDb,
+  patch: PatchOp[],
+  clearFirst: boolean,
+  digest: DigestCollector,
+  tombstonedHashes?: Set<string>,
+): Promise<boolean> {
   // Collapse the patch to the final state per row first.
   let cleared = clearFirst;
   const finals = new Map<SyncedTable, Map<string, Record<string, unknown> | null>>();
@@ -81,6 +93,11 @@ async function patchConfirmed(db: PtpDb, patch: PatchOp[], clearFirst: boolean, 
       else dels.push(id);
     }
     const t = db.rowTable(table);
+    if (tombstonedHashes && table === 'attachments') {
+      // The hashes of attachments about to go, read while the rows are still here.
+      const gone = [...rows].flatMap(([id, row]) => (row ? [] : [id]));
+      for (const a of await db.attachments.bulkGet(gone)) if (a) tombstonedHashes.add(a.hash);
+    }
     if (puts.length) await t.bulkPut(puts as never[]);
     if (dels.length) await t.bulkDelete(dels);
     if (table === 'packages') digest.addAll(puts as unknown as PackageRow[]);
@@ -112,7 +129,8 @@ export function applyPull(db: PtpDb, actor: DeviceActor, pull: CompletedPull, no
     const digest = new DigestCollector();
 
     // 1. The patch goes to the confirmed layer.
-    await patchConfirmed(db, pull.patch, pull.fromScratch, digest);
+    const tombstoned = new Set<string>();
+    await patchConfirmed(db, pull.patch, pull.fromScratch, digest, tombstoned);
 
     // 2. Back to confirmed state: restore every row a pending mutation had overwritten.
     for (const entry of await db.base.toArray()) {
@@ -132,13 +150,33 @@ export function applyPull(db: PtpDb, actor: DeviceActor, pull: CompletedPull, no
     // 4. Re-run what is still pending, in order, on top.
     const { pending, skipped } = await runPending(db, actor, confirmed, digest);
 
+    // 5. Expired photos leave the device: their bytes (still waiting for upload, or the record of
+    // one), unless another live attachment here shows the same bytes.
+    const droppedPhotos = await dropUnusedBlobs(db, tombstoned);
+
     await digest.flush(db);
     await compactDigest(db);
     await setMeta(db, COOKIE_KEY, pull.cookie);
     await setMeta(db, STAGED_PULL_KEY, null);
     await setMeta(db, LAST_SYNCED_KEY, now().toISOString());
-    return { acknowledged, pending, skipped };
+    return { acknowledged, pending, skipped, droppedPhotos };
   });
+}
+
+/** Of `hashes`, those no live attachment uses any more: their local blob records go. */
+async function dropUnusedBlobs(db: PtpDb, hashes: Set<string>): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const hash of hashes) {
+    const used = await db.attachments
+      .where('hash')
+      .equals(hash)
+      .filter((a) => !a.deletedAt)
+      .count();
+    if (used) continue;
+    await db.blobs.delete(hash);
+    dropped.push(hash);
+  }
+  return dropped;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type PreparedBlob,
 } from '../db/outbox';
 import { retryNetworkFailuresNow } from '../db/blobs';
+import { forgetCachedPhotos } from '../photo-cache';
 import { applyPull, stagePullPage, type RebaseOutcome } from '../db/rebase';
 import { recordRejections } from '../db/rejections';
 import type { OutboxEntry, PtpDb, Rejection } from '../db/schema';
@@ -419,6 +420,10 @@ export class SyncEngine {
           cookie: page.cookie,
           fromScratch: start === null && !stagedAny,
         });
+        // Photos the facility's retention deleted leave the service worker's cache too.
+        if (outcome.rebase.droppedPhotos.length) {
+          void forgetCachedPhotos(outcome.rebase.droppedPhotos).catch((e) => console.warn('[sync] photo cache', e));
+        }
         this.client = { ...this.client, lastMutationId: Math.max(this.client.lastMutationId, page.lastMutationId) };
         return;
       }
