@@ -67,8 +67,9 @@ async function deleteObjects(deps: Deps, facilityId: string, hooks: DeletionHook
 export async function deleteFacility(deps: Deps, target: DueDeletion, now: Date, hooks: DeletionHooks = {}): Promise<DeletionRecord> {
   let rec = await ownerTransaction(deps.db, (tx) => startDeletion(tx, { id: newId(), ...target }, now));
   const counts: DeletionCounts = { ...rec.counts };
+  // Times in the job's clock (`now`, which `--now` sets), like the start: the record reads as one timeline.
   const record = async (step: DeletionRecord['step'], finished = false) => {
-    await ownerTransaction(deps.db, (tx) => recordDeletionStep(tx, target.facilityId, step, counts, finished ? new Date() : undefined));
+    await ownerTransaction(deps.db, (tx) => recordDeletionStep(tx, target.facilityId, step, counts, finished ? now : undefined));
   };
 
   if (rec.step === 'started') {
