@@ -7,10 +7,23 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
-import type { DeletionPause } from '../../sync-server/src/services/delete-facility.ts';
-import { BILLING_ON, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
-import { cliEnv, DAY_MS, facilityRows, fillFacility, jpeg, ownerSql, trialEnd } from './lifecycle-world.ts';
-import { mutation, receiveArgs } from './sync-helpers.ts';
+import { FORMER_MEMBER_NAME } from '../../src/lib/domain/account.ts';
+import { deleteFacility, type DeletionPause } from '../../sync-server/src/services/delete-facility.ts';
+import { BILLING_ON, joinAs, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
+import {
+  canSignIn,
+  cliEnv,
+  countWhere,
+  DAY_MS,
+  facilityRows,
+  fillFacility,
+  jpeg,
+  organizationOf,
+  ownerSql,
+  subscribe,
+  trialEnd,
+} from './lifecycle-world.ts';
+import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -115,4 +128,47 @@ describe('a fault at each point of a deletion, then a clean run', () => {
       await expectFinished(o.facilityId, half.startedAt);
     }, 60_000);
   }
+});
+
+describe('deletion edge cases', () => {
+  it('a facility paid after the job listed it is not deleted: the start checks again under lock', async () => {
+    const { o, day41 } = await doomedFacility();
+    const before = await facilityRows(t, o.facilityId);
+    await subscribe(t, o.facilityId);
+    const organizationId = await organizationOf(t, o.facilityId);
+    expect(await deleteFacility(t.deps, { facilityId: o.facilityId, organizationId, reason: 'trial_ended' }, day41)).toBeNull();
+    expect(await record(o.facilityId)).toBeUndefined();
+    expect(await facilityRows(t, o.facilityId)).toEqual(before);
+    expect(await t.deps.blobs.listFacility(o.facilityId)).toHaveLength(3);
+  }, 60_000);
+
+  it('a person another facility’s custody log still names is erased ("Former member"), not deleted', async () => {
+    const { o, day41 } = await doomedFacility();
+    const member = await joinAs(t, { client: o.client, facilityId: o.facilityId }, 'operator');
+    // The member once worked in another organization's facility, and left it.
+    const q = await signUp(t);
+    await subscribe(t, q.facilityId);
+    const inv = await q.client.post('/api/invitations', { email: member.email, role: 'operator', facilityId: q.facilityId });
+    expect((await member.client.post(`/api/invitations/${inv.json.token}/accept`, {})).status).toBe(200);
+    const pushed = await new Device(member.client, q.facilityId).push([mutation(1, 'package.receive', receiveArgs())]);
+    expect(pushed.json.results[0].status).toBe('applied');
+    await ownerSql(t, `DELETE FROM memberships WHERE "userId" = $1 AND "facilityId" = $2`, [member.userId, q.facilityId]);
+
+    await runJobsOnce(t.deps, day41);
+    expect(await facilityRows(t, o.facilityId)).toEqual({});
+    const [erased] = await ownerSql<{ name: string; email: string; deletedAt: Date | null }>(
+      t,
+      `SELECT name, email, "deletedAt" FROM users WHERE id = $1`,
+      [member.userId],
+    );
+    expect(erased).toMatchObject({ name: FORMER_MEMBER_NAME });
+    expect(erased!.deletedAt).not.toBeNull();
+    expect(erased!.email).not.toBe(member.email);
+    expect(await countWhere(t, 'sessions', 'userId', member.userId)).toBe(0);
+    expect(await canSignIn(t, member.email, member.password)).toBe(401);
+    // Q's custody log still names them; the owner with nothing else is deleted outright.
+    expect(await countWhere(t, 'package_events', 'actorId', member.userId)).toBe(1);
+    expect(await countWhere(t, 'users', 'id', o.userId)).toBe(0);
+    expect((await record(o.facilityId))!.counts).toMatchObject({ users: 1, users_erased: 1 });
+  }, 60_000);
 });

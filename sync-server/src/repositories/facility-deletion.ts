@@ -4,6 +4,7 @@
 // a facility's package events only when it names that facility in `app.erase_facility`.
 import type { Database, Tx } from '../db/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { eraseUser } from './my-data.ts';
 
 export type DeletionReason = 'trial_ended' | 'canceled';
 /** Where a deletion stands; each step is done once, and a rerun continues from the recorded one. */
@@ -56,6 +57,14 @@ export const findDeletion = async (tx: Tx, facilityId: string) => {
   const r = await tx.facilityDeletion.findUnique({ where: { facilityId } });
   return r && toRecord(r);
 };
+
+/** The facility's subscription, locked until the transaction ends (a webhook's change waits). */
+export async function lockSubscription(tx: Tx, facilityId: string) {
+  const rows = await tx.$queryRaw<{ status: string; trialEndsAt: Date; currentPeriodEnd: Date | null; canceledAt: Date | null }[]>`
+    SELECT status::text AS status, "trialEndsAt", "currentPeriodEnd", "canceledAt" FROM subscriptions
+    WHERE "facilityId" = ${facilityId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
 
 /**
  * Step 1: the record (once per facility: a rerun finds it) and the facility stops taking writes
@@ -120,18 +129,31 @@ export async function eraseFacilityRows(tx: Tx, facilityId: string, organization
     counts.invitations = (counts.invitations ?? 0) + (await tx.invitation.deleteMany({ where: { organizationId } })).count;
     counts.organizations = (await tx.organization.deleteMany({ where: { id: organizationId } })).count;
     let users = 0;
+    let erased = 0;
     for (const userId of people) {
       const keeps =
         (await tx.membership.count({ where: { userId } })) > 0 || (await tx.organization.count({ where: { ownerUserId: userId } })) > 0;
       if (keeps) continue;
-      // Sessions, password resets and device registrations go with the user (ON DELETE CASCADE).
+      // Someone another facility's custody or activity log still names (a member who left it
+      // earlier) is erased like a deleted account — the row stays as "Former member", with no
+      // email, password or sessions — so that log keeps naming someone. Everyone else is deleted;
+      // their sessions, password resets and device registrations go with them (ON DELETE CASCADE).
+      const [named] = await tx.$queryRaw<{ n: number }[]>`
+        SELECT (EXISTS (SELECT 1 FROM package_events WHERE "actorId" = ${userId}::uuid)
+             OR EXISTS (SELECT 1 FROM audit_events WHERE "actorId" = ${userId}::uuid))::int AS n`;
       const sessions = await tx.session.deleteMany({ where: { userId } });
-      const resets = await tx.passwordReset.deleteMany({ where: { userId } });
       counts.sessions = (counts.sessions ?? 0) + sessions.count;
-      counts.password_resets = (counts.password_resets ?? 0) + resets.count;
-      users += (await tx.user.deleteMany({ where: { id: userId } })).count;
+      if (named!.n) {
+        await eraseUser(tx, userId, new Date());
+        erased++;
+      } else {
+        const resets = await tx.passwordReset.deleteMany({ where: { userId } });
+        counts.password_resets = (counts.password_resets ?? 0) + resets.count;
+        users += (await tx.user.deleteMany({ where: { id: userId } })).count;
+      }
     }
     counts.users = users;
+    if (erased) counts.users_erased = erased;
   }
   return counts;
 }

@@ -17,6 +17,7 @@ import {
   findDeletion,
   listSubscribedFacilities,
   listUnfinishedDeletions,
+  lockSubscription,
   ownerTransaction,
   recordDeletionStep,
   startDeletion,
@@ -35,6 +36,20 @@ export interface DeletionHooks {
   pause?: (at: DeletionPause, facilityId: string) => Promise<void>;
 }
 
+// Only the columns on main; the billing-stripe columns (pastDueSince, cancelAtPeriodEnd) do not
+// change when a facility is deleted (a past-due facility is never deleted on our clock).
+const subscriptionState = (s: {
+  status: string;
+  trialEndsAt: Date;
+  currentPeriodEnd: Date | null;
+  canceledAt: Date | null;
+}): SubscriptionState => ({
+  ...s,
+  status: s.status as SubscriptionState['status'],
+  pastDueSince: null,
+  cancelAtPeriodEnd: false,
+});
+
 export interface DueDeletion {
   facilityId: string;
   organizationId: string;
@@ -47,7 +62,7 @@ export async function facilitiesDueForDeletion(deps: Deps, now: Date): Promise<D
   const due: DueDeletion[] = [];
   for (const f of await listSubscribedFacilities(deps.db)) {
     if (!f.subscription) continue;
-    const sub: SubscriptionState = { ...f.subscription, pastDueSince: null, cancelAtPeriodEnd: false };
+    const sub = subscriptionState(f.subscription);
     if (accessMode(sub, now) !== 'pending_deletion') continue;
     due.push({ facilityId: f.id, organizationId: f.organizationId, reason: sub.status === 'canceled' ? 'canceled' : 'trial_ended' });
   }
@@ -64,8 +79,23 @@ async function deleteObjects(deps: Deps, facilityId: string, hooks: DeletionHook
 }
 
 /** Runs (or resumes) one facility's deletion to the end; answers its finished record. */
-export async function deleteFacility(deps: Deps, target: DueDeletion, now: Date, hooks: DeletionHooks = {}): Promise<DeletionRecord> {
-  let rec = await ownerTransaction(deps.db, (tx) => startDeletion(tx, { id: newId(), ...target }, now));
+export async function deleteFacility(
+  deps: Deps,
+  target: DueDeletion,
+  now: Date,
+  hooks: DeletionHooks = {},
+): Promise<DeletionRecord | null> {
+  const started = await ownerTransaction(deps.db, async (tx) => {
+    const existing = await findDeletion(tx, target.facilityId);
+    if (existing) return existing;
+    // Checked again with the subscription locked: a payment recorded since the job listed the
+    // facility keeps it. Once started, a deletion runs to its end.
+    const sub = await lockSubscription(tx, target.facilityId);
+    if (!sub || accessMode(subscriptionState(sub), now) !== 'pending_deletion') return null;
+    return startDeletion(tx, { id: newId(), ...target }, now);
+  });
+  if (!started) return null;
+  let rec = started;
   const counts: DeletionCounts = { ...rec.counts };
   // Times in the job's clock (`now`, which `--now` sets), like the start: the record reads as one timeline.
   const record = async (step: DeletionRecord['step'], finished = false) => {
