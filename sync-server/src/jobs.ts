@@ -1,4 +1,5 @@
-// Scheduled work in the server process: tombstone purging and integration key rotation (hourly),
+// Scheduled work in the server process: tombstone purging, integration key rotation, and with
+// billing on the facility deletions and the owners' billing notices (hourly, docs/data-lifecycle.md),
 // and the notification queue (notifications/queue.ts: sends as soon as a push commits, reminders
 // every 15 minutes). Every job runs under an advisory lock or the queue's own locking, so with
 // several server processes on one database each run happens once.
