@@ -36,8 +36,10 @@ export interface DeletionHooks {
   pause?: (at: DeletionPause, facilityId: string) => Promise<void>;
 }
 
-// Only the columns on main; the billing-stripe columns (pastDueSince, cancelAtPeriodEnd) do not
-// change when a facility is deleted (a past-due facility is never deleted on our clock).
+// The subscription as billing.ts reads it, from the columns that decide a deletion. pastDueSince and
+// cancelAtPeriodEnd never bring one forward: a past-due facility is not deleted on our clock (Stripe
+// cancels it, and `canceled` starts the 30 days), and a cancellation at period end counts once it
+// has taken effect.
 const subscriptionState = (s: {
   status: string;
   trialEndsAt: Date;
