@@ -1,4 +1,6 @@
-// Scheduled work in the server process: tombstone purging, photo retention and integration key rotation (hourly),
+// Scheduled work in the server process: tombstone purging, photo retention, integration key
+// rotation, and with billing on the facility deletions and the owners' billing notices (hourly,
+// docs/data-lifecycle.md),
 // and the notification queue (notifications/queue.ts: sends as soon as a push commits, reminders
 // every 15 minutes). Every job runs under an advisory lock or the queue's own locking, so with
 // several server processes on one database each run happens once.
@@ -11,13 +13,19 @@ import { listFacilityIds } from './repositories/facilities.ts';
 import { deleteExpiredRateLimits } from './repositories/rate-limits.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
 import { expirePhotos } from './services/expire-photos.ts';
+import { runFacilityDeletions, type DeletionHooks } from './services/delete-facility.ts';
+import { sendBillingNotices } from './services/send-billing-notices.ts';
 
 /**
  * Runs every job now, as if it were `now`; answers the jobs this process ran (another process may
  * hold the rest). `notifications`: also reminders and every due notification (the jobs command);
  * a server working its queue in-process leaves them to it.
  */
-export async function runJobsOnce(deps: Deps, now = new Date(), o: { notifications?: boolean } = {}): Promise<string[]> {
+export async function runJobsOnce(
+  deps: Deps,
+  now = new Date(),
+  o: { notifications?: boolean; deletionHooks?: DeletionHooks } = {},
+): Promise<string[]> {
   const ran: string[] = [];
   const job = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -41,6 +49,16 @@ export async function runJobsOnce(deps: Deps, now = new Date(), o: { notificatio
   });
   await job('rate-limit-sweep', async () => {
     await deleteExpiredRateLimits(deps.db.prisma, new Date(now.getTime() - 3600_000));
+  });
+  // Billing's data lifecycle (issue 11), both idle while billing is off: facilities past their
+  // grace are deleted first (resuming any deletion a crash interrupted), so a facility deleted in
+  // this run gets no last reminder; then the owners' notices due now.
+  await job('facility-deletion', async () => {
+    const deleted = await runFacilityDeletions(deps, now, o.deletionHooks);
+    if (deleted.length) console.log(`[jobs] facilities deleted at the end of their grace: ${deleted.length}`);
+  });
+  await job('billing-notices', async () => {
+    await sendBillingNotices(deps, now);
   });
   await job('integration-key-rotation', async () => {
     const { resealed, unreadable } = await rotateIntegrationKeys(deps);

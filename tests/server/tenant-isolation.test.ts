@@ -828,6 +828,7 @@ describe('row-level security', () => {
     'ai_requests',
     'attachments',
     'audit_events',
+    'billing_notices',
     'departments',
     'integrations',
     'locations',
@@ -845,6 +846,8 @@ describe('row-level security', () => {
   const NO_DELETE = ['ai_requests'];
   /** Account-level tables that name a facility but are read across facilities by the auth flows. */
   const ACCOUNT_LEVEL = ['invitations', 'memberships', 'subscriptions'];
+  /** Tables that name a facility but the app role cannot touch at all (the owner connection's). */
+  const OWNER_ONLY = ['facility_deletions'];
 
   /** A minimal valid row of `table` for `facilityId` (as the owner inserts it). */
   function row(table: string, facilityId: string, userId: string): { sql: string; params: unknown[] } {
@@ -888,6 +891,10 @@ describe('row-level security', () => {
         [id, facilityId],
       ],
       ai_requests: [`INSERT INTO ai_requests (id, "facilityId", feature, outcome) VALUES ($1, $2, 'label', 'ok')`, [id, facilityId]],
+      billing_notices: [
+        `INSERT INTO billing_notices (id, "facilityId", kind, "dueAt") VALUES ($1, $2, 'read_only', now())`,
+        [id, facilityId],
+      ],
       audit_events: [
         `INSERT INTO audit_events (id, "facilityId", type, "subjectType", "actorId") VALUES ($1, $2, 'settings_changed', 'facility', $3)`,
         [id, facilityId, userId],
@@ -911,7 +918,7 @@ describe('row-level security', () => {
     expect(rls.sort()).toEqual(FACILITY_OWNED);
     // Every table with a facilityId is either facility-owned (RLS) or a known account-level table.
     const withFacility = rows.rows.filter((r) => r.hasFacility).map((r) => r.table);
-    expect(withFacility.filter((n) => !ACCOUNT_LEVEL.includes(n)).sort()).toEqual(FACILITY_OWNED);
+    expect(withFacility.filter((n) => !ACCOUNT_LEVEL.includes(n) && !OWNER_ONLY.includes(n)).sort()).toEqual(FACILITY_OWNED);
 
     const policies = await asOwner(t, (c) =>
       c.query<{ table: string; roles: string; qual: string; check: string; cmd: string }>(
@@ -925,6 +932,13 @@ describe('row-level security', () => {
       expect(p[0]!.roles, table).toContain('ptp_app');
       expect(p[0]!.qual, table).toMatch(/"facilityId" = app_facility_id\(\)/);
       expect(p[0]!.check, table).toMatch(/"facilityId" = app_facility_id\(\)/);
+    }
+    // The owner-only tables refuse the app role outright, in or out of a facility's scope.
+    for (const table of OWNER_ONLY) {
+      await expect(
+        t.deps.db.withFacility(a.facilityId, (tx) => tx.$queryRawUnsafe(`SELECT 1 FROM ${table}`)),
+        table,
+      ).rejects.toThrow(/permission denied/);
     }
   });
 
