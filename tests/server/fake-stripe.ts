@@ -238,6 +238,11 @@ export async function startFakeStripe(opts: { port?: number; webhookSecret: stri
         { id: pid, object: 'billing_portal.session', customer, return_url: form.get('return_url'), url: `${fake.url}/portal/${customer}` },
       ];
     }
+    if (method === 'GET' && path === '/v1/subscriptions') {
+      const customer = form.get('customer');
+      const data = [...subscriptions.values()].filter((s) => !customer || s.customer === customer);
+      return [200, { object: 'list', url: '/v1/subscriptions', has_more: false, data }];
+    }
     const m = /^\/v1\/subscriptions\/([\w]+)$/.exec(path);
     if (m) {
       const s = subscriptions.get(m[1]!);
@@ -279,6 +284,7 @@ export async function startFakeStripe(opts: { port?: number; webhookSecret: stri
           );
         }
         if (/^\/portal\//.test(u.pathname)) return html(200, page('Billing portal', '<p>Card, invoices and cancelling.</p>'));
+        if (u.pathname === '/health') return html(200, 'ok');
 
         if (!/^Bearer sk_/.test(req.headers.authorization ?? '')) {
           res.writeHead(401, { 'content-type': 'application/json' });
