@@ -323,6 +323,21 @@ describe('webhook', () => {
     expect(await storedSub(owner.facilityId)).toMatchObject({ status: 'active', stripeSubscriptionId: fresh.id });
   });
 
+  it('a read of Stripe older than the facility’s last change is read again before it is written', async () => {
+    const { owner, sub } = await subscribed();
+    fake.subscriptions.get(sub.id)!.cancel_at_period_end = true;
+    // Another event's write landed after this one read Stripe (its updatedAt is later than any read now).
+    await t.deps.db.prisma
+      .$executeRaw`UPDATE subscriptions SET "updatedAt" = now() + interval '1 hour' WHERE "facilityId" = ${owner.facilityId}::uuid`;
+    const reads = () => fake.requests.filter((r) => r.method === 'GET' && r.path === `/v1/subscriptions/${sub.id}`).length;
+    const before = reads();
+    const e = eventAbout(fake.subscriptions.get(sub.id)!);
+    expect((await post(e.payload, e.signature)).json.outcome).toBe('applied');
+    // Read, found stale, read again (three reads at most, then the newest read is written).
+    expect(reads() - before).toBe(3);
+    expect((await storedSub(owner.facilityId)).cancelAtPeriodEnd).toBe(true);
+  });
+
   it('metadata naming a facility of another organization is ignored (the paying customer must be its organization’s)', async () => {
     const { sub } = await subscribed();
     const victim = await signUp(t);

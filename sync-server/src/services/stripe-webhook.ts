@@ -57,24 +57,36 @@ export async function handleStripeWebhook(deps: Deps, body: string, signature: s
   if (!subscriptionId) return (await record(null)) ? 'ignored' : 'duplicate';
 
   // Stripe's current state, whatever order the events came in (a failure answers 502: Stripe retries).
-  const sub = (await callStripe('subscriptions.retrieve', () =>
-    stripe.subscriptions.retrieve(subscriptionId),
-  )) as unknown as StripeSubscriptionLike;
-  const facilityId = facilityOfSubscription(sub);
-  const facility = facilityId ? await findFacilityBilling(deps.db.prisma, facilityId) : null;
-  if (!facility || facility.organization.stripeCustomerId !== stripeCustomerId(sub)) {
-    // Not ours, or metadata naming a facility of an organization this customer does not pay for.
-    if (facilityId) console.warn('[billing] event', event.id, 'names facility', facilityId, 'not paid by customer', stripeCustomerId(sub));
-    return (await record(null)) ? 'ignored' : 'duplicate';
+  // Two events of one facility at once: the row lock orders their writes, and one whose read of
+  // Stripe is older than the row's last change reads again, so the last write always carries the
+  // newest read.
+  for (let attempt = 1; ; attempt++) {
+    const readAt = new Date();
+    const sub = (await callStripe('subscriptions.retrieve', () =>
+      stripe.subscriptions.retrieve(subscriptionId),
+    )) as unknown as StripeSubscriptionLike;
+    const facilityId = facilityOfSubscription(sub);
+    const facility = facilityId ? await findFacilityBilling(deps.db.prisma, facilityId) : null;
+    if (!facility || facility.organization.stripeCustomerId !== stripeCustomerId(sub)) {
+      // Not ours, or metadata naming a facility of an organization this customer does not pay for.
+      if (facilityId)
+        console.warn('[billing] event', event.id, 'names facility', facilityId, 'not paid by customer', stripeCustomerId(sub));
+      return (await record(null)) ? 'ignored' : 'duplicate';
+    }
+    const seenAt = new Date(event.created * 1000);
+    const outcome = await deps.db.transaction(async (tx): Promise<WebhookOutcome | 'stale'> => {
+      const stored = await lockSubscription(tx, facility.id);
+      if (stored && stored.updatedAt > readAt && attempt < MAX_READS) return 'stale';
+      if (!(await recordStripeEvent(tx, { id: event.id, type: event.type, facilityId: facility.id }))) return 'duplicate';
+      if (!stored) return 'ignored';
+      const next = applyStripeSubscription(stored, sub, seenAt);
+      if (!next) return 'unchanged';
+      await saveStripeState(tx, facility.id, stripeCustomerId(sub), next);
+      return 'applied';
+    });
+    if (outcome !== 'stale') return outcome;
   }
-  const seenAt = new Date(event.created * 1000);
-  return deps.db.transaction(async (tx) => {
-    const stored = await lockSubscription(tx, facility.id);
-    if (!(await recordStripeEvent(tx, { id: event.id, type: event.type, facilityId: facility.id }))) return 'duplicate';
-    if (!stored) return 'ignored';
-    const next = applyStripeSubscription(stored, sub, seenAt);
-    if (!next) return 'unchanged';
-    await saveStripeState(tx, facility.id, stripeCustomerId(sub), next);
-    return 'applied';
-  });
 }
+
+/** Reads of Stripe per event when other events of the facility keep changing it meanwhile. */
+const MAX_READS = 3;
