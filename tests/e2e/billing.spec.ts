@@ -5,7 +5,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, expectNoSeriousA11yProblems, test, trackingNo } from './fixtures.ts';
 import { mainNav } from './pages/app.ts';
-import { serverState } from './pages/packages.ts';
+import { controlledByServiceWorker, serverState } from './pages/packages.ts';
 import { signUpAdmin } from './pages/people.ts';
 
 const STRIPE = `http://127.0.0.1:${Number(process.env.E2E_STRIPE_PORT ?? Number(process.env.E2E_PORT ?? 4173) + 1)}`;
@@ -59,6 +59,7 @@ test('an owner in trial sees the banner, subscribes through Checkout and comes b
 
 test('a read-only facility’s tablet keeps its queued packages, says why, and syncs them after subscribing again', async ({
   page,
+  context,
 }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet', 'the read-only desk is a tablet’s');
   test.setTimeout(90_000);
@@ -72,6 +73,15 @@ test('a read-only facility’s tablet keeps its queued packages, says why, and s
   await expect(banner).toHaveAttribute('role', 'alert');
   await expect(banner).toContainText('This facility is read-only since');
   await expect(banner).toContainText(/deleted on .+ \((29|30) days\)/);
+
+  // Offline, the banner still says it, from the answer kept on the device.
+  await controlledByServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline: showing what this device knows' })).toBeVisible();
+  await expect(banner).toContainText('This facility is read-only since');
+  await context.setOffline(false);
+  await page.reload();
 
   await pk.open();
   await pk.openReceive();
