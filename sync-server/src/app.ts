@@ -13,6 +13,7 @@ import { loadSession } from './http/session.ts';
 import { activityRoutes } from './routes/activity.ts';
 import { aiRoutes } from './routes/ai.ts';
 import { authRoutes } from './routes/auth.ts';
+import { billingRouter } from './routes/billing.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { custodyRoutes } from './routes/custody.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -50,6 +51,9 @@ const hasOwnBodyLimit = (c: Context) =>
  */
 const isOneClickUnsubscribe = (c: Context) => c.req.method === 'POST' && /^\/api\/unsubscribe\/[^/]+$/.test(c.req.path);
 
+/** Stripe's webhook: a server, no cookie; its signature is its only authority (routes/billing.ts). */
+const isStripeWebhook = (c: Context) => c.req.method === 'POST' && c.req.path === '/api/billing/webhook';
+
 /** http-api.md: "All bodies are JSON" (blob uploads aside); anything else is 415, not a guess. */
 const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
   const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
@@ -82,7 +86,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', (c, next) => (hasOwnBodyLimit(c) ? next() : jsonLimit(c, next)));
   app.use('/api/*', jsonBodiesOnly);
   const sameOrigin = sameOriginOnly(deps.env);
-  app.use('/api/*', (c, next) => (isOneClickUnsubscribe(c) ? next() : sameOrigin(c, next)));
+  app.use('/api/*', (c, next) => (isOneClickUnsubscribe(c) || isStripeWebhook(c) ? next() : sameOrigin(c, next)));
   app.use('/api/sync/push', pushFloodGuard);
   app.use('/api/*', loadSession);
 
@@ -105,7 +109,8 @@ export function createApp(deps: Deps) {
     .route('/', integrationRoutes)
     .route('/', notificationRoutes)
     .route('/', unsubscribeRoutes)
-    .route('/', aiRoutes);
+    .route('/', aiRoutes)
+    .route('/', billingRouter);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -10,6 +10,7 @@ import { activityPage } from '../../src/lib/domain/activity.ts';
 import { aiLabelAnswer, aiMatchAnswer, aiSearchAnswer } from '../../src/lib/domain/ai.ts';
 import {
   activeFacilityResponse,
+  billingResponse,
   createdFacilityResponse,
   custodyResponse,
   facilityMembersResponse,
@@ -69,6 +70,8 @@ describe('every answer the client reads matches the schema the route documents',
     expect(facility.pickupKey).toEqual(expect.any(String));
 
     const annex = answers(await owner.post('/api/facilities', { name: 'Annex' }), 201, createdFacilityResponse);
+    // Billing off here (billing.test.ts parses the answer with billing on, strictly, too).
+    expect(answers(await owner.get('/api/billing'), 200, billingResponse)).toMatchObject({ enabled: false, status: 'active' });
     const org = answers(await owner.get('/api/organization'), 200, organizationResponse);
     expect(org.facilities.map((f) => f.id)).toContain(annex.id);
     answers(await owner.request('PATCH', '/api/organization', { name: 'Renamed org' }), 200, organizationResponse);

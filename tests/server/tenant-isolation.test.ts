@@ -331,6 +331,33 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     expect((await b.get('/api/me')).json.organizations[0].isOwner).toBe(true);
     return [res];
   },
+  // Billing (off in this walk; billing.test.ts runs it on): B's own facility only.
+  'GET /api/billing': async (b) => {
+    const res = want(await b.get('/api/billing'), [200]);
+    expect(res.json.facilityId).toBe(B.facilityId);
+    return [res, want(await b.get(`/api/billing?facilityId=${a.facilityId}`), [200])];
+  },
+  'POST /api/billing/checkout': async (b) => [
+    // A's facility is not found for B, billing on or off.
+    want(await b.post('/api/billing/checkout', { facilityId: a.facilityId }), [404], 'not_found'),
+    want(await b.post('/api/billing/checkout', { facilityId: a.secondFacilityId }), [404], 'not_found'),
+  ],
+  'POST /api/billing/portal': async (b) => [
+    want(await b.post('/api/billing/portal', { organizationId: a.organizationId }), [400, 409, 503]),
+  ],
+  'POST /api/billing/webhook': async (b) => {
+    // Unsigned: nothing of A's changes (with billing on: 400 bad_signature, see billing.test.ts).
+    const res = want(
+      await b.post('/api/billing/webhook', {
+        id: 'evt_x',
+        type: 'customer.subscription.deleted',
+        data: { object: { metadata: { facilityId: a.facilityId } } },
+      }),
+      [400, 503],
+    );
+    expect((await A.client.get('/api/billing')).json.status).toBe('active');
+    return [res];
+  },
   'GET /api/reports': async (b) => {
     // B's numbers only: A's received package, carrier and operator never show.
     const today = new Date().toISOString().slice(0, 10);
@@ -845,7 +872,8 @@ describe('row-level security', () => {
   /** Facility-owned tables the app inserts into and updates but never deletes from (the AI call log the daily cap counts). */
   const NO_DELETE = ['ai_requests'];
   /** Account-level tables that name a facility but are read across facilities by the auth flows. */
-  const ACCOUNT_LEVEL = ['invitations', 'memberships', 'subscriptions'];
+  // stripe_events: the webhook's record (no session); it names a facility only for the record.
+  const ACCOUNT_LEVEL = ['invitations', 'memberships', 'subscriptions', 'stripe_events'];
   /** Tables that name a facility but the app role cannot touch at all (the owner connection's). */
   const OWNER_ONLY = ['facility_deletions'];
 

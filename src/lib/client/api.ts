@@ -18,6 +18,8 @@ import type {
 } from '$lib/domain/account';
 import type {
   activeFacilityResponse,
+  billingRedirectResponse,
+  billingResponse,
   createdFacilityResponse,
   custodyResponse,
   facilityMembersResponse,
@@ -102,7 +104,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 // Every answer's type comes from the schema the route documents (domain/api-responses.ts and the
 // other shared response schemas): no hand-copied shapes here.
-export type { Facility, InvitationInfo, Me, Organization, TeamMember } from '$lib/domain/api-responses';
+export type { Billing, Facility, InvitationInfo, Me, Organization, TeamMember } from '$lib/domain/api-responses';
 type Answer<S extends z.ZodType> = z.infer<S>;
 
 export const api = {
@@ -143,6 +145,12 @@ export const api = {
     request<Answer<typeof invitationResentResponse>>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
   revokeInvitation: (id: string) => request<void>('DELETE', `/api/invitations/${encodeURIComponent(id)}`),
   organization: () => request<Answer<typeof organizationResponse>>('GET', '/api/organization'),
+  /** The active facility's plan state, and the organization's facilities for admins and the owner. */
+  billing: () => request<Answer<typeof billingResponse>>('GET', '/api/billing'),
+  /** Stripe Checkout for one facility (the owner); the browser goes to `url`. */
+  checkout: (facilityId: string) => request<Answer<typeof billingRedirectResponse>>('POST', '/api/billing/checkout', { facilityId }),
+  /** The Stripe Customer Portal of the organization (the owner). */
+  billingPortal: () => request<Answer<typeof billingRedirectResponse>>('POST', '/api/billing/portal'),
   renameOrganization: (body: z.input<typeof organizationInput>) =>
     request<Answer<typeof organizationResponse>>('PATCH', '/api/organization', body),
   deactivateFacility: (id: string) =>

@@ -173,3 +173,46 @@ export const packageDetailResponse = z.strictObject({
   ),
   custody: z.strictObject(chainVerdict),
 });
+
+// --- billing (issue 11; docs/billing.md) --------------------------------------------------------
+
+const billingStatusSchema = z.enum(['trialing', 'active', 'past_due', 'read_only', 'canceled']);
+
+/** One facility's plan, as the billing page lists them (owner: every facility; admins: theirs). */
+const billingFacility = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  status: billingStatusSchema,
+  access: z.enum(['full', 'read_only', 'pending_deletion']),
+  trialEndsAt: isoTime,
+  readOnlySince: isoTime.nullable(),
+  deleteAfter: isoTime.nullable(),
+  pastDueSince: isoTime.nullable(),
+  currentPeriodEnd: isoTime.nullable().describe('Paid until (the next invoice), or when a cancellation took effect'),
+  cancelAtPeriodEnd: z.boolean(),
+  subscribed: z.boolean().describe('A live Stripe subscription pays for it (Subscribe would be refused)'),
+});
+
+export const billingResponse = z.strictObject({
+  enabled: z.boolean().describe('false: Stripe is not configured, every facility stays fully usable'),
+  facilityId: z.string(),
+  timezone: z.string().describe("The facility's time zone: banners count days in its calendar"),
+  status: billingStatusSchema,
+  access: z.enum(['full', 'read_only', 'pending_deletion']),
+  trialEndsAt: isoTime.nullable(),
+  trialDaysLeft: z.number().int().nullable(),
+  readOnlySince: isoTime.nullable(),
+  deleteAfter: isoTime.nullable(),
+  daysUntilDeletion: z.number().int().nullable(),
+  pastDueSince: isoTime.nullable(),
+  writableUntil: isoTime.nullable().describe('past_due: when writes stop unless the payment goes through'),
+  currentPeriodEnd: isoTime.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  priceCents: z.number().int(),
+  canManage: z.boolean().describe('The organization owner: Subscribe and Manage billing'),
+  facilities: z.array(billingFacility).nullable().describe('Admins and the owner; null for other roles'),
+});
+export type Billing = z.infer<typeof billingResponse>;
+
+export const billingRedirectResponse = z.strictObject({ url: z.string().url() });

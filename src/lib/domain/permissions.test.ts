@@ -50,6 +50,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'directory.manage': ['admin'],
   'recipient.notifications': ['admin'],
   'billing.manage': [], // organization owners only, see below
+  'billing.read': ['admin'],
   'reports.read': ['admin', 'viewer'],
   'ai.label': ['admin', 'operator'],
   'ai.search': ['admin', 'viewer'],

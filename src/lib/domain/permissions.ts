@@ -55,6 +55,7 @@ export const ACTIONS = [
   'notifications.read',
   'notifications.resend',
   'billing.manage',
+  'billing.read',
   'reports.read',
   // AI (issue 12): reading a label photo and matching its name at intake; plain-language search at the desk.
   'ai.label',
@@ -110,6 +111,8 @@ const TABLE: Record<Action, readonly Role[]> = {
   'notifications.read': ['admin'],
   'notifications.resend': ['admin'],
   'billing.manage': ['admin'],
+  // Every facility's plan state on the billing page (its own banner state every member reads).
+  'billing.read': ['admin'],
   // The facility's numbers: admins, and viewers (who see and export but change nothing).
   'reports.read': ['admin', 'viewer'],
   // Label reading and recipient matching help whoever logs packages.

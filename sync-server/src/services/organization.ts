@@ -10,6 +10,7 @@ import {
   renameOrganization,
   setFacilityActive,
 } from '../repositories/facilities.ts';
+import { cancelFacilitySubscription } from './billing.ts';
 import { authorize, type Actor } from './resolve-actor.ts';
 
 export async function getOrganization(deps: Deps, actor: Actor) {
@@ -46,5 +47,7 @@ export async function setFacilityState(deps: Deps, actor: Actor, facilityId: str
   const f = await findOrganizationFacility(deps.db.prisma, actor.organizationId, facilityId);
   if (!f) throw notFound('Facility not found');
   if (f.active !== active) await setFacilityActive(deps.db.prisma, facilityId, active);
+  // Deactivating stops its bill (prorated); reactivating does not subscribe again (the owner does).
+  if (!active) await cancelFacilitySubscription(deps, facilityId);
   return getOrganization(deps, actor);
 }
