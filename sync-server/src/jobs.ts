@@ -9,6 +9,8 @@ import { runExclusive } from './db/job-lock.ts';
 import { rotateIntegrationKeys } from './notifications/integrations.ts';
 import { queueReminders } from './notifications/pipeline.ts';
 import { startNotificationQueue } from './notifications/queue.ts';
+import { AI_LOG_DAYS } from '../../src/lib/domain/ai.ts';
+import { deleteAiCallsBefore } from './repositories/ai-requests.ts';
 import { listFacilityIds } from './repositories/facilities.ts';
 import { deleteExpiredRateLimits } from './repositories/rate-limits.ts';
 import { purgeTombstones } from './services/purge-tombstones.ts';
@@ -49,6 +51,9 @@ export async function runJobsOnce(
   });
   await job('rate-limit-sweep', async () => {
     await deleteExpiredRateLimits(deps.db.prisma, new Date(now.getTime() - 3600_000));
+  });
+  await job('ai-log-sweep', async () => {
+    await deleteAiCallsBefore(deps.db, new Date(now.getTime() - AI_LOG_DAYS * 24 * 3600_000));
   });
   // Billing's data lifecycle (issue 11), both idle while billing is off: facilities past their
   // grace are deleted first (resuming any deletion a crash interrupted), so a facility deleted in

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { aiLabelAnswer } from '../../src/lib/domain/ai.ts';
+import { AI_LOG_DAYS, aiLabelAnswer } from '../../src/lib/domain/ai.ts';
+import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { LABEL_SYSTEM, LABEL_TOOL } from '../../sync-server/src/services/ai-label.ts';
 import { aiRequests, KEY, startAiWorld, type AiWorld } from './ai-setup.ts';
 import { overloaded, rateLimited, type AnthropicRequest } from './fake-anthropic.ts';
@@ -243,6 +244,21 @@ describe('safety', () => {
       systemChars: LABEL_SYSTEM.length,
       blocks: [{ type: 'image', mediaType: 'image/png', bytes: png.length }],
     });
+  });
+});
+
+describe('the call log', () => {
+  it('is kept 90 days: the hourly jobs drop older rows, of every facility, and keep newer ones', async () => {
+    const png = await labelPng(LABELS.usps!);
+    reads(LABELS.usps!);
+    expect((await post(w.A.client, png)).status).toBe(200);
+    const logged = (await aiRequests(w.t, w.A.facilityId)).length;
+    expect(logged).toBeGreaterThan(0);
+    const day = 24 * 3600_000;
+    await runJobsOnce(w.t.deps, new Date(Date.now() + (AI_LOG_DAYS - 1) * day), { notifications: false });
+    expect(await aiRequests(w.t, w.A.facilityId)).toHaveLength(logged);
+    await runJobsOnce(w.t.deps, new Date(Date.now() + (AI_LOG_DAYS + 1) * day), { notifications: false });
+    expect(await aiRequests(w.t, w.A.facilityId)).toHaveLength(0);
   });
 });
 

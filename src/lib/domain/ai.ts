@@ -413,3 +413,6 @@ export const aiStatus = z.strictObject({
   enabled: z.boolean().describe('A key is configured and the facility has AI switched on; false: use the local paths'),
 });
 export type AiStatus = z.infer<typeof aiStatus>;
+
+/** Days the log of calls to Claude (their shape, never their content) is kept for audit. */
+export const AI_LOG_DAYS = 90;

@@ -1,7 +1,8 @@
 // Calls to Claude (ai_requests): the facility's daily cap counts them, and each row records what
 // was sent by shape only. Facility-scoped: run inside `withFacility`.
-import type { Tx } from '../db/index.ts';
+import type { Database, Tx } from '../db/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { ownerTransaction } from './facility-deletion.ts';
 
 /**
  * Takes one call from the facility's cap for the day starting at `since`: false when `cap` calls
@@ -26,3 +27,11 @@ export const finishAiCall = (tx: Tx, facilityId: string, id: string, outcome: st
   tx.aiRequest.updateMany({ where: { id, facilityId }, data: { outcome, latencyMs } });
 
 export const listAiCalls = (tx: Tx, facilityId: string) => tx.aiRequest.findMany({ where: { facilityId }, orderBy: { at: 'asc' } });
+
+/**
+ * The call log is kept AI_LOG_DAYS (long enough to audit what was sent, and the cap only needs a
+ * day); older rows go in the hourly sweep. Runs on the owner connection, across facilities: the app
+ * role may not delete from ai_requests.
+ */
+export const deleteAiCallsBefore = (db: Database, before: Date) =>
+  ownerTransaction(db, (tx) => tx.aiRequest.deleteMany({ where: { at: { lt: before } } }));

@@ -3,6 +3,7 @@
 // withFacility(facilityId), so row-level security keeps each facility's notices apart.
 import type { Tx } from '../db/index.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { SUBSCRIPTION_STATE } from './facilities.ts';
 
 type Db = PrismaClient | Tx;
 
@@ -15,7 +16,7 @@ export const listFacilitiesForNotices = (db: Db) =>
       id: true,
       name: true,
       timezone: true,
-      subscription: { select: { status: true, trialEndsAt: true, currentPeriodEnd: true, canceledAt: true } },
+      subscription: { select: SUBSCRIPTION_STATE },
       organization: { select: { owner: { select: { email: true, deletedAt: true } } } },
     },
   });

@@ -69,6 +69,16 @@ export function listTeam(db: Db, facilityId: string) {
   });
 }
 
+/** The subscription columns billing.ts's time rules read (a row selected with this is a SubscriptionState). */
+export const SUBSCRIPTION_STATE = {
+  status: true,
+  trialEndsAt: true,
+  currentPeriodEnd: true,
+  canceledAt: true,
+  pastDueSince: true,
+  cancelAtPeriodEnd: true,
+} as const;
+
 export const findSubscription = (db: Db, facilityId: string) => db.subscription.findUnique({ where: { facilityId } });
 
 export const listFacilityIds = async (db: Db) => (await db.facility.findMany({ select: { id: true } })).map((f) => f.id);

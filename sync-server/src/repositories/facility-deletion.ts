@@ -5,6 +5,8 @@
 import type { Database, Tx } from '../db/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { eraseUser } from './my-data.ts';
+import { SUBSCRIPTION_STATE } from './facilities.ts';
+import type { SubscriptionState } from '../../../src/lib/domain/billing.ts';
 
 export type DeletionReason = 'trial_ended' | 'canceled';
 /** Where a deletion stands; each step is done once, and a rerun continues from the recorded one. */
@@ -59,10 +61,10 @@ export const findDeletion = async (tx: Tx, facilityId: string) => {
 };
 
 /** The facility's subscription, locked until the transaction ends (a webhook's change waits). */
-export async function lockSubscription(tx: Tx, facilityId: string) {
-  const rows = await tx.$queryRaw<{ status: string; trialEndsAt: Date; currentPeriodEnd: Date | null; canceledAt: Date | null }[]>`
-    SELECT status::text AS status, "trialEndsAt", "currentPeriodEnd", "canceledAt" FROM subscriptions
-    WHERE "facilityId" = ${facilityId}::uuid FOR UPDATE`;
+export async function lockSubscription(tx: Tx, facilityId: string): Promise<SubscriptionState | null> {
+  const rows = await tx.$queryRaw<SubscriptionState[]>`
+    SELECT status::text AS status, "trialEndsAt", "currentPeriodEnd", "canceledAt", "pastDueSince", "cancelAtPeriodEnd"
+    FROM subscriptions WHERE "facilityId" = ${facilityId}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }
 
@@ -165,6 +167,6 @@ export const listSubscribedFacilities = (db: Database) =>
     select: {
       id: true,
       organizationId: true,
-      subscription: { select: { status: true, trialEndsAt: true, currentPeriodEnd: true, canceledAt: true } },
+      subscription: { select: SUBSCRIPTION_STATE },
     },
   });

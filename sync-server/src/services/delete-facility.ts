@@ -36,22 +36,6 @@ export interface DeletionHooks {
   pause?: (at: DeletionPause, facilityId: string) => Promise<void>;
 }
 
-// The subscription as billing.ts reads it, from the columns that decide a deletion. pastDueSince and
-// cancelAtPeriodEnd never bring one forward: a past-due facility is not deleted on our clock (Stripe
-// cancels it, and `canceled` starts the 30 days), and a cancellation at period end counts once it
-// has taken effect.
-const subscriptionState = (s: {
-  status: string;
-  trialEndsAt: Date;
-  currentPeriodEnd: Date | null;
-  canceledAt: Date | null;
-}): SubscriptionState => ({
-  ...s,
-  status: s.status as SubscriptionState['status'],
-  pastDueSince: null,
-  cancelAtPeriodEnd: false,
-});
-
 export interface DueDeletion {
   facilityId: string;
   organizationId: string;
@@ -64,7 +48,7 @@ export async function facilitiesDueForDeletion(deps: Deps, now: Date): Promise<D
   const due: DueDeletion[] = [];
   for (const f of await listSubscribedFacilities(deps.db)) {
     if (!f.subscription) continue;
-    const sub = subscriptionState(f.subscription);
+    const sub: SubscriptionState = f.subscription;
     if (accessMode(sub, now) !== 'pending_deletion') continue;
     due.push({ facilityId: f.id, organizationId: f.organizationId, reason: sub.status === 'canceled' ? 'canceled' : 'trial_ended' });
   }
@@ -93,7 +77,7 @@ export async function deleteFacility(
     // Checked again with the subscription locked: a payment recorded since the job listed the
     // facility keeps it. Once started, a deletion runs to its end.
     const sub = await lockSubscription(tx, target.facilityId);
-    if (!sub || accessMode(subscriptionState(sub), now) !== 'pending_deletion') return null;
+    if (!sub || accessMode(sub, now) !== 'pending_deletion') return null;
     return startDeletion(tx, { id: newId(), ...target }, now);
   });
   if (!started) return null;

@@ -30,7 +30,7 @@ export async function sendBillingNotices(deps: Deps, now: Date): Promise<number>
   for (const f of await listFacilitiesForNotices(deps.db.prisma)) {
     const owner = f.organization.owner;
     if (!f.subscription || owner.deletedAt || !owner.email) continue;
-    const sub: SubscriptionState = { ...f.subscription, pastDueSince: null, cancelAtPeriodEnd: false };
+    const sub: SubscriptionState = f.subscription;
     // The claim clock is the real one (how long a sender has been silent), not the job's `now`.
     const staleBefore = new Date(Date.now() - CLAIM_STALE_MS);
     const rows = await deps.db.withFacility(f.id, (tx) => listBillingNotices(tx, f.id));
