@@ -11,6 +11,7 @@ import { pushFloodGuard } from './http/rate-limit.ts';
 import { sentryDsnMeta } from './http/sentry-meta.ts';
 import { loadSession } from './http/session.ts';
 import { activityRoutes } from './routes/activity.ts';
+import { aiRoutes } from './routes/ai.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { custodyRoutes } from './routes/custody.ts';
@@ -38,7 +39,9 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
  */
 const hasOwnBodyLimit = (c: Context) =>
   (c.req.method === 'PUT' && c.req.path.startsWith('/api/sync/blobs/')) ||
-  (c.req.method === 'POST' && c.req.path === '/api/directory/import');
+  (c.req.method === 'POST' && c.req.path === '/api/directory/import') ||
+  // A label crop (image bytes, up to 2 MiB): routes/ai.ts reads it.
+  (c.req.method === 'POST' && c.req.path === '/api/ai/label');
 
 /**
  * RFC 8058 §3.1: mail providers POST the one-click unsubscribe as a form (urlencoded or multipart)
@@ -101,7 +104,8 @@ export function createApp(deps: Deps) {
     .route('/', organizationRoutes)
     .route('/', integrationRoutes)
     .route('/', notificationRoutes)
-    .route('/', unsubscribeRoutes);
+    .route('/', unsubscribeRoutes)
+    .route('/', aiRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -162,6 +162,8 @@ const item = z.strictObject({
   receivedByName: z.string().nullable(),
   version: z.number().int(),
 });
+/** One row of the packages table, for answers that list packages too (the AI search, ai.ts). */
+export const packageListItem = item;
 
 /** The answer of GET /api/packages (the server's OpenAPI document and the browser's type). */
 export const packageListResponse = z.strictObject({

@@ -51,6 +51,8 @@ const EXPECTED: Record<Action, Role[]> = {
   'recipient.notifications': ['admin'],
   'billing.manage': [], // organization owners only, see below
   'reports.read': ['admin', 'viewer'],
+  'ai.label': ['admin', 'operator'],
+  'ai.search': ['admin', 'viewer'],
 };
 
 describe('the permission table', () => {

@@ -56,6 +56,9 @@ export const ACTIONS = [
   'notifications.resend',
   'billing.manage',
   'reports.read',
+  // AI (issue 12): reading a label photo and matching its name at intake; plain-language search at the desk.
+  'ai.label',
+  'ai.search',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -109,6 +112,10 @@ const TABLE: Record<Action, readonly Role[]> = {
   'billing.manage': ['admin'],
   // The facility's numbers: admins, and viewers (who see and export but change nothing).
   'reports.read': ['admin', 'viewer'],
+  // Label reading and recipient matching help whoever logs packages.
+  'ai.label': ['admin', 'operator'],
+  // Plain-language search belongs to the desk (admins and viewers).
+  'ai.search': ['admin', 'viewer'],
 };
 
 /**
