@@ -9,28 +9,18 @@
 // departmentName, from, to, text), dates being calendar days in the FACILITY's time zone, and
 // `filterToSyntax` writes a filter back so the chips can be edited as text and read again
 // (parse(format(f)) == f, property-tested). Pure TypeScript, shared by the desk and its tests.
+import type { SearchFilter } from './ai';
 import { CARRIERS, type CarrierId } from './carriers';
 import { isCalendarDate, localDate } from './zoned-time';
 
 export const SEARCH_STATUSES = ['received', 'held', 'delivered', 'returned', 'all'] as const;
 export type SearchStatus = (typeof SEARCH_STATUSES)[number];
 
-/** Bounds of the filter's words (the packages list takes a search of at most 100 characters). */
-export const SEARCH_MAX = { name: 100, text: 100 } as const;
+/** Bounds of the filter's words, the AI route's (ai.ts searchFilter; the list's search takes 100 characters). */
+export const SEARCH_MAX = { name: 120, text: 100 } as const;
 
-/** The structured filter a question becomes (the AI route's `searchFilter`, ids aside). */
-export interface SearchFilter {
-  status?: SearchStatus;
-  carrier?: string;
-  recipientName?: string;
-  departmentName?: string;
-  /** First local day of receipt, YYYY-MM-DD in the facility's time zone. */
-  from?: string;
-  /** Last local day of receipt (inclusive). */
-  to?: string;
-  /** Words searched in tracking numbers, names, senders and notes. */
-  text?: string;
-}
+/** The structured filter a question becomes: the AI route's `searchFilter` (ai.ts), ids aside. */
+export type { SearchFilter };
 export type SearchField = keyof SearchFilter;
 /** The order fields are written in (and chips shown in). */
 export const SEARCH_FIELDS: readonly SearchField[] = ['status', 'carrier', 'recipientName', 'departmentName', 'from', 'to', 'text'];
