@@ -10,6 +10,7 @@ import {
   filterToSyntax,
   isPureSyntax,
   parseSearchSyntax,
+  resolveName,
   type SearchContext,
   type SearchFilter,
 } from './search-syntax';
@@ -231,5 +232,26 @@ describe('local search syntax round trips', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('names to ids on the device', () => {
+  const rows = [
+    { id: '1', name: 'Dana Lee' },
+    { id: '2', name: 'Dana Leeds' },
+    { id: '3', name: 'Zoë Muñoz' },
+    { id: '4', name: 'Engineering' },
+    { id: '5', name: 'Engineering Ops' },
+    { id: '6', name: 'Finance' },
+  ];
+  it('takes the name itself, then the only one whose words start with the typed words', () => {
+    expect(resolveName('dana lee', rows)?.id).toBe('1'); // Dana Leeds starts with it too: the exact name wins
+    expect(resolveName('LEE, dana', rows)).toBeNull(); // word order matters for the exact name; both start-match
+    expect(resolveName('zoe munoz', rows)?.id).toBe('3');
+    expect(resolveName('engineering', rows)?.id).toBe('4');
+    expect(resolveName('fin', rows)?.id).toBe('6');
+    expect(resolveName('dana', rows)).toBeNull(); // two people
+    expect(resolveName('nobody', rows)).toBeNull();
+    expect(resolveName('  ', rows)).toBeNull();
   });
 });

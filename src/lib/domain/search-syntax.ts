@@ -11,6 +11,7 @@
 // (parse(format(f)) == f, property-tested). Pure TypeScript, shared by the desk and its tests.
 import type { SearchFilter } from './ai';
 import { CARRIERS, type CarrierId } from './carriers';
+import { foldText } from './recipient-search';
 import { isCalendarDate, localDate } from './zoned-time';
 
 export const SEARCH_STATUSES = ['received', 'held', 'delivered', 'returned', 'all'] as const;
@@ -290,4 +291,29 @@ export function filterToSyntax(filter: SearchFilter): string {
 export function isPureSyntax(input: string, ctx: SearchContext): boolean {
   const { filter, problems } = parseSearchSyntax(input, ctx);
   return problems.length === 0 && filter.text === undefined && tokenize(input).length > 0;
+}
+
+// --- names to ids ----------------------------------------------------------------------------------
+
+const words = (s: string) =>
+  foldText(s)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/**
+ * The one directory row a typed name means, on the device (the local path has no server to ask):
+ * the name itself (case and accents aside), else the only row whose words start with every typed
+ * word ("dana" → Dana Lee, "eng" → Engineering). Null when nobody or several are meant: the name
+ * is then searched as words, or the person picks.
+ */
+export function resolveName<T extends { id: string; name: string }>(name: string, rows: readonly T[]): T | null {
+  const typed = words(name);
+  if (!typed.length) return null;
+  const exact = rows.filter((r) => words(r.name).join(' ') === typed.join(' '));
+  if (exact.length) return exact.length === 1 ? exact[0]! : null;
+  const starts = rows.filter((r) => {
+    const own = words(r.name);
+    return typed.every((t) => own.some((w) => w.startsWith(t)));
+  });
+  return starts.length === 1 ? starts[0]! : null;
 }
