@@ -118,6 +118,28 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Development and tests only: webhooks may be http and point anywhere, local addresses too. */
   ALLOW_LOCAL_WEBHOOKS: bool,
+  /** Anthropic's API key for the AI features (docs/ai.md); unset: AI is off and every AI route answers 503 ai_unavailable. */
+  ANTHROPIC_API_KEY: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Where the Anthropic SDK sends its requests (any Messages-API-compatible server); unset: https://api.anthropic.com. */
+  ANTHROPIC_BASE_URL: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The Claude model the AI features ask (it must read images and call tools). */
+  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-4-5'),
+  /** Calls to Claude per facility per UTC day; past it the AI routes answer 429 ai_cap_reached (the local paths go on). */
+  AI_DAILY_CAP: z.coerce.number().int().min(0).max(1_000_000).default(500),
+  /** Milliseconds a label reading may take, retries included, before 503 ai_unavailable (the client reads locally). */
+  AI_LABEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  /** Milliseconds a search or a match may take, retries included, before 503 ai_unavailable. */
+  AI_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  /** Retries of a call Claude answered 429, 529 or 5xx (the SDK's backoff), within the timeout. */
+  AI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Where the Twilio SDK sends its requests instead of https://api.twilio.com (a local fake in tests). */
   TWILIO_API_BASE: z
     .string()

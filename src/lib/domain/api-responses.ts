@@ -56,6 +56,10 @@ export const facilityResponse = z.strictObject({
     .describe('No notification leaves between these local times (facility time zone); null: none'),
   notificationDefaults: z.strictObject({ email: z.boolean(), sms: z.boolean() }).describe('Channels a new recipient starts with'),
   holdNoteInNotifications: z.boolean().describe('Package Held messages show the hold note to the recipient'),
+  aiEnabled: z.boolean().describe('The setting: an admin allows the AI features for this facility'),
+  ai: z
+    .strictObject({ enabled: z.boolean() })
+    .describe('Whether the AI path can be tried now: a key is configured on the server and aiEnabled; false: local paths only'),
   settingsReviewedAt: isoTime.nullable().describe('When an admin last saved these settings; null: never (the setup checklist asks for it)'),
   active: z.boolean(),
   organizationId: z.string(),

@@ -83,6 +83,8 @@ export const facilitySettingsInput = z
     notificationDefaults,
     /** Whether a Package Held message shows the hold note to its recipient. */
     holdNoteInNotifications: z.boolean(),
+    /** Whether the AI features may call Claude for this facility (docs/ai.md); off: the local paths only. */
+    aiEnabled: z.boolean(),
   })
   .partial();
 export type FacilitySettingsInput = z.infer<typeof facilitySettingsInput>;

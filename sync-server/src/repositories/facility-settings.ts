@@ -20,6 +20,7 @@ export function updateFacilitySettings(
     notifySmsDefault?: boolean;
     settingsReviewedAt?: Date;
     holdNoteInNotifications?: boolean;
+    aiEnabled?: boolean;
   },
 ) {
   return db.facility.update({ where: { id: facilityId }, data });

@@ -5,6 +5,7 @@ import type { Deps } from '../context.ts';
 import type { Tx } from '../db/index.ts';
 import { ensurePickupKey } from '../repositories/facility-settings.ts';
 import type { Actor } from './resolve-actor.ts';
+import { aiAvailable } from '../ai/claude.ts';
 
 type FacilityRow = Actor['facility'];
 
@@ -30,6 +31,7 @@ export function facilitySettingsOf(f: FacilityRow): Required<FacilitySettingsInp
     quietHours: quietHoursOf(f.quietHoursStart, f.quietHoursEnd),
     notificationDefaults: { email: f.notifyEmailDefault, sms: f.notifySmsDefault },
     holdNoteInNotifications: f.holdNoteInNotifications,
+    aiEnabled: f.aiEnabled,
   };
 }
 
@@ -48,6 +50,7 @@ export async function getFacility(deps: Deps, actor: Actor, facility: FacilityRo
     active: f.active,
     organizationId: f.organizationId,
     organizationName: f.organization.name,
+    ai: { enabled: aiAvailable(deps.env, f) },
     role: actor.role,
     isOrganizationOwner: actor.isOrganizationOwner,
     ...(pickupKey ? { pickupKey } : {}),
