@@ -1,19 +1,14 @@
-// Whether the device tries Claude first (issue 12): the server says so in an answer the app loads at
-// start (`ai: { enabled }`: a key is configured and the facility has AI on), and the device is
+// Whether the device tries Claude first (issue 12): the server says so in the facility answer the
+// app loads at start (`ai: { enabled }`: a key is configured and the facility has AI on), and the device is
 // online. Otherwise every AI screen takes its local path without a failing request first.
 import { ApiError } from '../api';
 import { session } from '../state/session.svelte';
 import { sync } from '../state/sync-status.svelte';
 
-interface WithAi {
-  ai?: { enabled?: boolean } | null;
-}
-
-/** The server's word on AI for the active facility (false until it has said yes). */
+/** The server's word on AI for the active facility (GET /api/facility `ai.enabled`; false until it has said yes). */
 export function aiEnabled(): boolean {
-  const facility = session.facility as WithAi | null;
-  const me = session.me as WithAi | null;
-  return facility?.ai?.enabled ?? me?.ai?.enabled ?? false;
+  // `?.` twice: a facility answer cached on the device by an older version has no `ai`.
+  return session.facility?.ai?.enabled ?? false;
 }
 
 /** The device believes it can reach the server. */
