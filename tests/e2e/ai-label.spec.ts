@@ -13,9 +13,11 @@ import { recogniseTracking } from '../../src/lib/domain/carriers.ts';
 import { chromiumLaunchOptions } from '../chromium.ts';
 import { expect, test, watchErrors } from './fixtures.ts';
 import { labelImage, writeY4m } from './label-video.ts';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fake-anthropic.ts';
 import { AppPage, newAccount } from './pages/app.ts';
-import { IntakeDesk } from './pages/intake.ts';
+import { IntakeDesk, IntakePage, seedRecipients } from './pages/intake.ts';
 import { PackagesPage } from './pages/packages.ts';
+import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 
 const tabletOnly = (info: TestInfo) => test.skip(info.project.name !== 'tablet', 'the intake desk is a tablet');
 
@@ -93,4 +95,101 @@ test('AI off: Read label takes the device’s path and the barcode fills the tra
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test.describe('AI on', () => {
+  const PORT = Number(process.env.E2E_PORT ?? 4173) + 6;
+  let fake: FakeAnthropic;
+  let server: PostgresServer;
+
+  // eslint-disable-next-line no-empty-pattern -- Playwright passes fixtures first; this hook needs none
+  test.beforeAll(async ({}, testInfo) => {
+    if (testInfo.project.name !== 'tablet') return;
+    fake = await startFakeAnthropic();
+    // Claude as the app sees it: the real SDK pointed at the stand-in through the env.
+    server = await startPostgresServer(PORT, { ANTHROPIC_API_KEY: 'sk-ant-e2e-test', ANTHROPIC_BASE_URL: fake.url });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+    await fake?.close();
+  });
+
+  // eslint-disable-next-line no-empty-pattern -- Playwright passes fixtures first; this test needs none
+  test('Read label fills the form from Claude and marks what to check; saved only on Save; offline the crop waits and is offered when the network returns', async ({}, testInfo) => {
+    tabletOnly(testInfo);
+    test.setTimeout(150_000);
+    fake.reply((req) =>
+      req.body?.tool_choice?.name === 'read_label'
+        ? { tool: { carrier: 'UPS', trackingNumber: UPS, recipientName: 'DANA LEE', sender: 'ACME Parts Co', confidence: 0.72 } }
+        : { tool: { candidate: null, confidence: 0 } },
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'ptp-ai-label-'));
+    const browser = await cameraBrowser(await labelVideo(dir));
+    try {
+      const context = await tabletOn(browser, server.baseURL);
+      const crops: Buffer[] = [];
+      context.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/api/ai/label') crops.push(r.postDataBuffer()!);
+      });
+      const page = await context.newPage();
+      await new AppPage(page).signUp(newAccount('ai-label'));
+      await seedRecipients(page.request, [{ name: 'Dana Lee' }, { name: 'Grace Hopper' }]);
+      const pk = new PackagesPage(page);
+      await pk.open();
+      await pk.openReceive();
+      await new IntakePage(page).waitForDirectory('Dana Lee');
+
+      const desk = new IntakeDesk(page);
+      await desk.openCamera();
+      await expect(desk.cameraRead).toHaveText(`Read ${UPS} · UPS`, { timeout: 30_000 });
+      await page.getByRole('button', { name: 'Read label' }).tap();
+
+      await expect(page.getByTestId('label-path')).toHaveText('Read by Claude');
+      await expect(desk.tracking).toHaveValue(UPS);
+      await expect(desk.carrier).toHaveValue('ups');
+      await expect(page.getByLabel('Sender (optional)')).toHaveValue('ACME Parts Co');
+      // "DANA LEE" is one clear match in the directory on the device: picked without asking Claude again.
+      await expect(desk.recipient).toHaveValue('Dana Lee');
+      expect(fake.requests.filter((r) => r.body?.tool_choice?.name === 'pick_recipient')).toHaveLength(0);
+      // Claude was not sure (0.72): the fields it read are marked for a look.
+      await expect(page.getByTestId('label-review')).toContainText('Check before saving:');
+      await expect(page.getByTestId('label-review')).toContainText('sender');
+
+      // Only the crop left the device: a JPEG smaller than the camera's frame, long edge ≤ 1,568 px.
+      expect(crops).toHaveLength(1);
+      const meta = await sharp(crops[0]!).metadata();
+      expect(meta.format).toBe('jpeg');
+      expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1568);
+      expect(meta.width! * meta.height!).toBeLessThan(WIDTH * HEIGHT);
+
+      // Nothing is saved until the operator says so.
+      expect((await server.sql('SELECT count(*)::int AS n FROM packages'))[0]!.n).toBe(0);
+      await page.getByRole('button', { name: 'Save package' }).tap();
+      await desk.expectSaved(UPS, 'Dana Lee');
+      await expect.poll(async () => (await server.sql('SELECT count(*)::int AS n FROM packages'))[0]!.n, { timeout: 20_000 }).toBe(1);
+
+      // Offline: the barcode still fills the number and carrier; the crop waits on the device.
+      await context.setOffline(true);
+      const asked = fake.requests.length;
+      await page.getByRole('button', { name: 'Read label' }).tap();
+      await expect(page.getByTestId('label-path')).toContainText('Label queued · ');
+      await expect(desk.tracking).toHaveValue(UPS);
+      await expect(desk.carrier).toHaveValue('ups');
+      await expect(page.getByTestId('late-label')).toHaveAttribute('data-state', 'queued');
+
+      // Back online: the queued crop is read, and its reading offered to the still-open form.
+      await context.setOffline(false);
+      await expect(page.getByTestId('late-label')).toHaveAttribute('data-state', 'read', { timeout: 20_000 });
+      expect(fake.requests.length).toBe(asked + 1);
+      await page.getByRole('button', { name: 'Fill the form' }).tap();
+      await expect(desk.recipient).toHaveValue('Dana Lee');
+      await expect(page.getByLabel('Sender (optional)')).toHaveValue('ACME Parts Co');
+      await expect(page.getByTestId('label-path')).toHaveText('Read by Claude · read when the network returned');
+      await expect(page.getByTestId('late-label')).toHaveCount(0);
+      await context.close();
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
