@@ -131,7 +131,7 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   /** The Claude model the AI features ask (it must read images and call tools). */
-  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-5-5'),
   /** Calls to Claude per facility per UTC day; past it the AI routes answer 429 ai_cap_reached (the local paths go on). */
   AI_DAILY_CAP: z.coerce.number().int().min(0).max(1_000_000).default(500),
   /** Milliseconds a label reading may take, retries included, before 503 ai_unavailable (the client reads locally). */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { activityPage } from '../../src/lib/domain/activity.ts';
+import { aiLabelAnswer, aiMatchAnswer, aiSearchAnswer } from '../../src/lib/domain/ai.ts';
 import {
   activeFacilityResponse,
   createdFacilityResponse,
@@ -32,6 +33,8 @@ import { packageListResponse } from '../../src/lib/domain/package-list.ts';
 import { reportsSchema } from '../../src/lib/domain/reports.ts';
 import { TestClient, signupBody, startTestApp, type Res, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
+import { startFakeAnthropic } from './fake-anthropic.ts';
+import { LABELS, labelPng } from './label-images.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -119,6 +122,46 @@ describe('every answer the client reads matches the schema the route documents',
     answers(await owner.get('/api/me/export'), 200, myDataSchema);
     answers(await owner.post('/api/me/active-facility', { facilityId: annex.id }), 200, activeFacilityResponse);
     answers(await owner.post('/api/organization/transfer', { userId: mateId }), 200, transferResponse);
+  });
+
+  it('the AI answers (label, match, search) through a Messages-API stand-in', async () => {
+    const fake = await startFakeAnthropic();
+    Object.assign(t.deps.env, { ANTHROPIC_API_KEY: 'sk-ant-schema-test', ANTHROPIC_BASE_URL: fake.url });
+    try {
+      const owner = new TestClient(t);
+      const signup = answers(await owner.post('/api/auth/signup', signupBody()), 201, signupResponse);
+      const ada = randomUUID();
+      const device = new Device(owner, signup.facilityId);
+      const pkg = receiveArgs({ recipientId: ada, recipientName: 'Ada Lovelace' });
+      const pushed = await device.push([
+        mutation(1, 'recipient.upsert', { id: ada, name: 'Ada Lovelace' }),
+        mutation(2, 'package.receive', pkg),
+      ]);
+      expect(pushed.status, pushed.text).toBe(200);
+      expect(answers(await owner.get('/api/facility'), 200, facilityResponse).ai).toEqual({ enabled: true });
+
+      const f = LABELS.ups!;
+      fake.reply(() => ({
+        tool: { carrier: f.carrier, trackingNumber: f.trackingNumber, recipientName: f.recipientName, sender: f.sender, confidence: 0.9 },
+      }));
+      const png = await labelPng(f);
+      const label = answers(
+        await owner.request('POST', '/api/ai/label', new Uint8Array(png), { 'content-type': 'image/png' }),
+        200,
+        aiLabelAnswer,
+      );
+      expect(label.candidates.map((c) => c.recipientId)).toEqual([ada]);
+
+      fake.reply(() => ({ tool: { candidate: 'c1', confidence: 0.9 } }));
+      answers(await owner.post('/api/ai/match', { name: 'Ada L.', candidateIds: [ada] }), 200, aiMatchAnswer);
+
+      fake.reply(() => ({ tool: { status: 'received', recipientName: 'Ada Lovelace' } }));
+      const found = answers(await owner.post('/api/ai/search', { q: 'waiting for Ada Lovelace' }), 200, aiSearchAnswer);
+      expect(found.items.map((i) => i.id)).toEqual([pkg.id]);
+    } finally {
+      Object.assign(t.deps.env, { ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined });
+      await fake.close();
+    }
   });
 
   it('a schema refuses what it does not describe (the check is strict)', () => {

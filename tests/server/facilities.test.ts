@@ -64,6 +64,9 @@ describe('GET /api/facility', () => {
       quietHours: { start: '20:00', end: '07:00' },
       notificationDefaults: { email: true, sms: false },
       holdNoteInNotifications: false,
+      // AI is on by default, but this server has no ANTHROPIC_API_KEY: the AI path is not available.
+      aiEnabled: true,
+      ai: { enabled: false },
       settingsReviewedAt: null,
       active: true,
       organizationId: a.me.organizations[0].id,

@@ -282,6 +282,18 @@ describe('quiet hours and notification defaults', () => {
     expect((await patch(a.client, { holdNoteInNotifications: 'yes' })).status).toBe(400);
   });
 
+  it('AI: on until an admin switches it off; the switch is in the activity log like any setting', async () => {
+    const a = await signUp(t);
+    expect((await a.client.get('/api/facility')).json).toMatchObject({ aiEnabled: true, ai: { enabled: false } });
+    const res = await patch(a.client, { aiEnabled: false });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ aiEnabled: false, ai: { enabled: false } });
+    expect((await row(a.facilityId)).aiEnabled).toBe(false);
+    expect((await patch(a.client, { aiEnabled: 'off' })).status).toBe(400);
+    const log = await a.client.get('/api/activity');
+    expect(JSON.stringify(log.json)).toContain('aiEnabled');
+  });
+
   it('is held by the database too: half-set or malformed quiet hours are refused', async () => {
     const a = await signUp(t);
     for (const data of [{ quietHoursStart: null }, { quietHoursStart: '25:00', quietHoursEnd: '07:00' }]) {

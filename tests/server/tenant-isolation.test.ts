@@ -13,6 +13,7 @@ import { ORIGIN, TestClient, asOwner, signUp, startTestApp, type Res, type TestA
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 import { writeBellRow, writeNotification } from './notification-rows.ts';
 import { unsubscribeToken } from '../../sync-server/src/notifications/unsubscribe.ts';
+import { startFakeAnthropic, type FakeAnthropic, type FakeReply } from './fake-anthropic.ts';
 
 let t: TestApp;
 let A: Awaited<ReturnType<typeof signUp>>;
@@ -162,6 +163,19 @@ function want(res: Res, statuses: number[], code?: string): Res {
   return res;
 }
 const REFUSED = [403, 404];
+
+/** Runs `fn` with the server pointed at a Messages-API stand-in answering `reply` (the AI routes). */
+async function withClaude(reply: (req: FakeAnthropic['requests'][number]) => FakeReply, fn: (fake: FakeAnthropic) => Promise<Res[]>) {
+  const fake = await startFakeAnthropic();
+  fake.reply(reply);
+  Object.assign(t.deps.env, { ANTHROPIC_API_KEY: 'sk-ant-isolation', ANTHROPIC_BASE_URL: fake.url });
+  try {
+    return await fn(fake);
+  } finally {
+    Object.assign(t.deps.env, { ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined });
+    await fake.close();
+  }
+}
 const envelope = (clientId: string, facilityId: string) => ({ protocolVersion: 1, schemaVersion: SCHEMA_VERSION, facilityId, clientId });
 const guessedToken = () => randomBytes(32).toString('base64url');
 const memberFacilities = async (c: TestClient) =>
@@ -550,6 +564,48 @@ const TABLE: Record<string, (b: TestClient) => Promise<Res[]>> = {
     const replay = want(await b.get(`/api/packages?cursor=${cursors[0]}`), [400], 'invalid_cursor');
     return [own, ...named, replay];
   },
+  'POST /api/ai/label': async (b) =>
+    withClaude(
+      // A model that read A's recipient's name off a label: B's candidates are B's only.
+      () => ({
+        tool: { carrier: 'UPS', trackingNumber: a.trackingNumber, recipientName: 'Alice Secret-Recipient', sender: null, confidence: 0.9 },
+      }),
+      async () => {
+        const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#fff' } })
+          .png()
+          .toBuffer();
+        const res = want(await b.request('POST', '/api/ai/label', new Uint8Array(png), { 'content-type': 'image/png' }), [200]);
+        expect(res.json.candidates.map((c: { recipientId: string }) => c.recipientId)).not.toContain(a.recipientId);
+        // The fields repeat what the model read (the label's own text); the candidates are scanned for leaks.
+        return [{ ...res, text: JSON.stringify(res.json.candidates) }];
+      },
+    ),
+  'POST /api/ai/match': async (b) =>
+    withClaude(
+      () => ({ tool: { candidate: 'c1', confidence: 1 } }),
+      async (fake) => {
+        // A's recipient is no candidate of B's: nothing goes to Claude, nothing comes back.
+        const res = want(await b.post('/api/ai/match', { name: 'Alice Secret-Recipient', candidateIds: [a.recipientId] }), [200]);
+        expect(res.json).toEqual({ recipientId: null, confidence: 0 });
+        expect(fake.requests).toHaveLength(0);
+        return [res];
+      },
+    ),
+  'POST /api/ai/search': async (b) =>
+    withClaude(
+      (req) =>
+        JSON.parse(req.body.messages[0].content[0].text).question === 'ids'
+          ? { tool: { status: 'all', recipientId: a.recipientId } }
+          : { tool: { status: 'all', recipientName: 'Alice Secret-Recipient' } },
+      async () => {
+        const named = want(await b.post('/api/ai/search', { q: 'packages for Alice Secret-Recipient' }), [200]);
+        expect(named.json.items).toEqual([]);
+        expect(named.json.filter.recipientId).toBeUndefined();
+        // A model answer naming A's recipient id is refused, not run.
+        const byId = want(await b.post('/api/ai/search', { q: 'ids' }), [503], 'ai_unavailable');
+        return [{ ...named, text: JSON.stringify(named.json.items) }, byId];
+      },
+    ),
   'POST /api/packages/remind': async (b) => {
     // A's package ids are not B's: nothing is reminded, and the answer is the same as for unknown ids.
     const res = want(await b.post('/api/packages/remind', { packageIds: [a.packageId, a.recipientId] }), [200]);
@@ -769,6 +825,7 @@ describe('tenant isolation', () => {
 describe('row-level security', () => {
   /** Every table holding one facility's data; each has RLS. Adding one without RLS fails below. */
   const FACILITY_OWNED = [
+    'ai_requests',
     'attachments',
     'audit_events',
     'departments',
@@ -784,6 +841,8 @@ describe('row-level security', () => {
   ];
   /** Facility-owned tables the app only ever inserts into (the custody log, the activity log's audit entries). */
   const APPEND_ONLY = ['audit_events', 'package_events'];
+  /** Facility-owned tables the app inserts into and updates but never deletes from (the AI call log the daily cap counts). */
+  const NO_DELETE = ['ai_requests'];
   /** Account-level tables that name a facility but are read across facilities by the auth flows. */
   const ACCOUNT_LEVEL = ['invitations', 'memberships', 'subscriptions'];
 
@@ -828,6 +887,7 @@ describe('row-level security', () => {
         `INSERT INTO notifications (id, "facilityId", kind, channel, version) VALUES ($1, $2, 'received', 'email', 1)`,
         [id, facilityId],
       ],
+      ai_requests: [`INSERT INTO ai_requests (id, "facilityId", feature, outcome) VALUES ($1, $2, 'label', 'ok')`, [id, facilityId]],
       audit_events: [
         `INSERT INTO audit_events (id, "facilityId", type, "subjectType", "actorId") VALUES ($1, $2, 'settings_changed', 'facility', $3)`,
         [id, facilityId, userId],
@@ -914,7 +974,12 @@ describe('row-level security', () => {
             (await c.query(`UPDATE ${table} SET "facilityId" = "facilityId" WHERE "facilityId" = $1`, [B.facilityId])).rowCount,
             table,
           ).toBe(0);
-          expect((await c.query(`DELETE FROM ${table} WHERE "facilityId" = $1`, [B.facilityId])).rowCount, table).toBe(0);
+          if (NO_DELETE.includes(table)) {
+            await expect(c.query(`DELETE FROM ${table} WHERE "facilityId" = $1`, [B.facilityId]), table).rejects.toThrow(
+              /permission denied/,
+            );
+            await c.query('ROLLBACK TO SAVEPOINT s');
+          } else expect((await c.query(`DELETE FROM ${table} WHERE "facilityId" = $1`, [B.facilityId])).rowCount, table).toBe(0);
         }
 
         // Writing a row into B, or moving A's rows to B, fails the policy's WITH CHECK.

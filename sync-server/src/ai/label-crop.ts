@@ -30,9 +30,17 @@ export async function prepareLabelCrop(input: Buffer): Promise<LabelCrop> {
   if (!width || !height) throw new AppError(400, 'invalid_image', 'The label crop is not a readable image');
   const mediaType = format === 'png' ? 'image/png' : 'image/jpeg';
   const bare = !meta.exif && !meta.xmp && !meta.iptc && (meta.orientation ?? 1) === 1;
-  if (bare && Math.max(width, height) <= AI_IMAGE_MAX_EDGE) return { data: input, mediaType, width, height, reencoded: false };
+  if (bare && Math.max(width, height) <= AI_IMAGE_MAX_EDGE) {
+    // Sent as it is, so it must decode to the end: a cut-off upload is refused here, not by Claude.
+    try {
+      await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).stats();
+    } catch {
+      throw new AppError(400, 'invalid_image', 'The label crop is not a readable image');
+    }
+    return { data: input, mediaType, width, height, reencoded: false };
+  }
   try {
-    const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+    const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
       .autoOrient()
       .resize({ width: AI_IMAGE_MAX_EDGE, height: AI_IMAGE_MAX_EDGE, fit: 'inside', withoutEnlargement: true });
     const { data, info } = await (format === 'png' ? pipeline.png() : pipeline.jpeg({ quality: 85, mozjpeg: true })).toBuffer({

@@ -15,7 +15,7 @@ export async function takeAiCall(
   since: Date,
   cap: number,
 ): Promise<boolean> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ai_requests:${facilityId}`}, 0))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ai_requests:${facilityId}`}, 0))`;
   const used = await tx.aiRequest.count({ where: { facilityId, at: { gte: since } } });
   if (used >= cap) return false;
   await tx.aiRequest.create({ data: { ...row, facilityId, outcome: 'pending' } });

@@ -91,6 +91,8 @@ describe('FacilitySettingsSync', () => {
     quietHours: null,
     notificationDefaults: { email: true, sms: false },
     holdNoteInNotifications: false,
+    aiEnabled: true,
+    ai: { enabled: false },
     settingsReviewedAt: null,
     active: true,
     organizationId: pid(99),
