@@ -127,9 +127,12 @@ test.describe('AI on', () => {
     const browser = await cameraBrowser(await labelVideo(dir));
     try {
       const context = await tabletOn(browser, server.baseURL);
-      const crops: Buffer[] = [];
+      // What the device sends to the label route (Playwright does not see a Blob body's bytes: the
+      // image is checked as Claude received it below).
+      const crops: { type: string; barcode: string | null }[] = [];
       context.on('request', (r) => {
-        if (new URL(r.url()).pathname === '/api/ai/label') crops.push(r.postDataBuffer()!);
+        const url = new URL(r.url());
+        if (url.pathname === '/api/ai/label') crops.push({ type: r.headers()['content-type']!, barcode: url.searchParams.get('barcode') });
       });
       const page = await context.newPage();
       await new AppPage(page).signUp(newAccount('ai-label'));
@@ -155,10 +158,15 @@ test.describe('AI on', () => {
       await expect(page.getByTestId('label-review')).toContainText('Check before saving:');
       await expect(page.getByTestId('label-review')).toContainText('sender');
 
-      // Only the crop left the device: a JPEG smaller than the camera's frame, long edge ≤ 1,568 px.
-      expect(crops).toHaveLength(1);
-      const meta = await sharp(crops[0]!).metadata();
-      expect(meta.format).toBe('jpeg');
+      // Only the crop left the device: a JPEG smaller than the camera's frame, long edge ≤ 1,568 px,
+      // as Claude received it (the image block of the one read_label request).
+      expect(crops).toEqual([{ type: 'image/jpeg', barcode: UPS }]);
+      const reads = fake.requests.filter((r) => r.body?.tool_choice?.name === 'read_label');
+      expect(reads).toHaveLength(1);
+      const blocks = reads[0]!.body.messages.flatMap((m: { content: unknown }) => (Array.isArray(m.content) ? m.content : []));
+      const image = blocks.find((b: { type: string }) => b.type === 'image');
+      expect(image.source.media_type).toBe('image/jpeg');
+      const meta = await sharp(Buffer.from(image.source.data, 'base64')).metadata();
       expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1568);
       expect(meta.width! * meta.height!).toBeLessThan(WIDTH * HEIGHT);
 
