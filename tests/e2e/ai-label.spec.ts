@@ -169,6 +169,11 @@ test.describe('AI on', () => {
       const meta = await sharp(Buffer.from(image.source.data, 'base64')).metadata();
       expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1568);
       expect(meta.width! * meta.height!).toBeLessThan(WIDTH * HEIGHT);
+      // Bytes sent per label (docs/ai-device.md cites the figure).
+      testInfo.annotations.push({
+        type: 'crop',
+        description: `${Buffer.from(image.source.data, 'base64').length} bytes, ${meta.width}×${meta.height} from a ${WIDTH}×${HEIGHT} frame`,
+      });
 
       // Nothing is saved until the operator says so.
       expect((await server.sql('SELECT count(*)::int AS n FROM packages'))[0]!.n).toBe(0);

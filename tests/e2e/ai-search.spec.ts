@@ -3,7 +3,7 @@
 // chips that can be removed and edited as syntax; pure syntax is read on the device without a call;
 // Claude overloaded, or the device offline, falls back to the local syntax and says so.
 import { overloaded, startFakeAnthropic, type FakeAnthropic } from '../server/fake-anthropic.ts';
-import { desktopOnly, expect, test, trackingNo, watchErrors } from './fixtures.ts';
+import { desktopOnly, expect, expectNoSeriousA11yProblems, test, trackingNo, watchErrors } from './fixtures.ts';
 import { AppPage, newAccount } from './pages/app.ts';
 import { DeskTable, seedPackages } from './pages/desk.ts';
 import { seedRecipients } from './pages/intake.ts';
@@ -67,6 +67,7 @@ test('a question becomes chips through Claude; chips are removed and edited; syn
   const searches = fake.requests.filter((r) => r.body?.tool_choice?.name === 'search_packages');
   expect(searches).toHaveLength(1);
   expect(JSON.stringify(searches[0]!.body.messages)).toContain('FedEx packages for Dana');
+  await expectNoSeriousA11yProblems(page);
 
   // Chips: removing one widens the list; editing one is read as syntax on the device.
   await page.getByRole('button', { name: 'Remove Carrier FedEx' }).click();
