@@ -257,6 +257,13 @@ describe('refusals', () => {
     const res = await post(w.A.client, png);
     expect(res.status).toBe(503);
     expect(res.json.error).toBe('ai_unavailable');
+    // The shared contract check's own image (a 16×16 grey JPEG) gets the same answer.
+    const contractJpeg = Buffer.from(
+      '/9j/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNywtQFdBRkxOUlNSMj5aYVpQYEpRUk//2wBDAQ4ODhMREyYVFSZPNS01T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT0//wAARCAAQABADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AKwAH//Z',
+      'base64',
+    );
+    const contract = await post(w.A.client, contractJpeg, 'image/jpeg');
+    expect([contract.status, contract.json.error]).toEqual([503, 'ai_unavailable']);
     expect((await w.A.client.get('/api/facility')).json.ai).toEqual({ enabled: false });
     expect(w.fake.requests).toHaveLength(0);
   });
@@ -289,6 +296,16 @@ describe('refusals', () => {
     w.t.deps.env.AI_DAILY_CAP = used + 1;
     expect((await post(w.A.client, png)).status).toBe(200);
     expect((await post(w.A.client, png)).status).toBe(429);
+  });
+
+  it('holds the cap exactly under concurrent requests (one facility’s calls are counted one after the other)', async () => {
+    const used = (await aiRequests(w.t, w.A.facilityId)).length;
+    w.t.deps.env.AI_DAILY_CAP = used + 3;
+    reads(LABELS.ups!);
+    const statuses = (await Promise.all(Array.from({ length: 8 }, () => post(w.A.client, png)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(await aiRequests(w.t, w.A.facilityId)).toHaveLength(used + 3);
   });
 
   it('couriers and viewers may not (403); no session 401; wrong type 415; over 2 MiB 413; not an image 400/415', async () => {

@@ -10,7 +10,7 @@ import { localDate } from '../../src/lib/domain/zoned-time.ts';
 import { SEARCH_SYSTEM, SEARCH_TOOL } from '../../sync-server/src/services/ai-search.ts';
 import { aiRequests, KEY, startAiWorld, type AiWorld } from './ai-setup.ts';
 import { rateLimited } from './fake-anthropic.ts';
-import { asOwner, joinAs, TestClient } from './harness.ts';
+import { asOwner, joinAs, signUp, TestClient } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
 
 let w: AiWorld;
@@ -140,6 +140,29 @@ describe('plain-language search', () => {
     w.fake.reply(() => ({ tool: { recipientName: 'Ada Lovelace', status: 'all' } }));
     const b = await search(w.B.client, 'Ada Lovelace');
     expect(ids(b.json.items)).toEqual([bPackageId]);
+  });
+
+  it('a long answer continues through GET /api/packages with the filter’s query and its cursor, without gap or repeat', async () => {
+    const c = await signUp(w.t);
+    const muts = Array.from({ length: 57 }, (_, i) =>
+      mutation(
+        i + 1,
+        'package.receive',
+        receiveArgs({ carrier: 'ups', recipientName: `Page Person ${i}`, receivedAt: new Date(Date.now() - i * 60_000).toISOString() }),
+      ),
+    );
+    expect((await new Device(c.client, c.facilityId).push(muts)).status).toBe(200);
+    w.fake.reply(() => ({ tool: { carrier: 'UPS' } }));
+    const first = await search(c.client, 'UPS packages');
+    expect(first.json.items).toHaveLength(50);
+    expect(first.json.nextCursor).toEqual(expect.any(String));
+    const rest = await c.client.get(
+      `/api/packages?${listSearchParams({ ...listQueryOf(first.json.filter)!, cursor: first.json.nextCursor })}`,
+    );
+    expect(rest.status, rest.text).toBe(200);
+    const all = [...first.json.items, ...rest.json.items].map((i: { id: string }) => i.id);
+    expect(all.sort()).toEqual(muts.map((m) => m.args.id).sort());
+    expect(rest.json.nextCursor).toBeNull();
   });
 
   it('429 retried then 503; a hang → 503 at the deadline (AI_SEARCH_TIMEOUT_MS)', async () => {

@@ -34,3 +34,16 @@ export const departmentsNamed = (tx: Tx, facilityId: string, name: string) =>
     select: { id: true, name: true },
     take: 2,
   });
+
+/**
+ * A stamp that changes whenever the facility's recipients or departments do: every write takes a
+ * new sync version (and a purge lowers the count), so an index built at one stamp is current while
+ * the stamp holds.
+ */
+export async function directoryStamp(tx: Tx, facilityId: string): Promise<string> {
+  const [r, d] = await Promise.all([
+    tx.recipient.aggregate({ where: { facilityId }, _max: { version: true }, _count: { _all: true } }),
+    tx.department.aggregate({ where: { facilityId }, _max: { version: true }, _count: { _all: true } }),
+  ]);
+  return `${r._max.version ?? 0}:${r._count._all}/${d._max.version ?? 0}:${d._count._all}`;
+}

@@ -13,15 +13,13 @@ import {
   type AiLabelAnswer,
   type LabelCandidate,
 } from '../../../src/lib/domain/ai.ts';
-import { RecipientIndex } from '../../../src/lib/domain/recipient-search.ts';
-import type { DepartmentRow, RecipientRow } from '../../../src/lib/domain/sync/rows.ts';
 import { assertAiAvailable, guardedCall } from '../ai/guarded-call.ts';
 import { prepareLabelCrop } from '../ai/label-crop.ts';
 import type { ToolCall } from '../ai/claude.ts';
 import type { Deps } from '../context.ts';
 import type { Tx } from '../db/index.ts';
 import { AppError } from '../http/errors.ts';
-import { directoryForSearch } from '../repositories/ai-directory.ts';
+import { recipientIndexFor } from '../ai/directory-index.ts';
 import { authorize, type Actor } from './resolve-actor.ts';
 
 export interface LabelRequest {
@@ -68,12 +66,7 @@ export async function readLabel(deps: Deps, actor: Actor, req: LabelRequest): Pr
 
 /** The facility's recipients closest to the name read, best first, by the device's fuzzy rules. */
 async function closestRecipients(tx: Tx, facilityId: string, name: string): Promise<LabelCandidate[]> {
-  const { recipients, departments } = await directoryForSearch(tx, facilityId);
-  // The index reads only these columns of a row (recipient-search.ts).
-  const index = new RecipientIndex(
-    recipients.map((r) => ({ ...r, deletedAt: null }) as unknown as RecipientRow),
-    departments.map((d) => ({ ...d, deletedAt: null }) as unknown as DepartmentRow),
-  );
+  const index = await recipientIndexFor(tx, facilityId);
   return index
     .search(name, LABEL_CANDIDATES * 2)
     .map((m) => ({ recipientId: m.recipient.id, name: m.recipient.name, score: nameScore(name, m.recipient.name) }))
