@@ -79,6 +79,8 @@ test('AI off: Read label takes the device’s path and the barcode fills the tra
     await new AppPage(page).signUp(newAccount('ai-off'));
     const pk = new PackagesPage(page);
     await pk.open();
+    // The app settled (first sync done): a tap on the camera button is not lost to a re-render.
+    await pk.expectAllSynced();
     await pk.openReceive();
 
     const desk = new IntakeDesk(page);
