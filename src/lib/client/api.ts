@@ -60,6 +60,7 @@ import type { facilitySettingsInput } from '$lib/domain/facility-settings';
 import type { packageListResponse } from '$lib/domain/package-list';
 import type { remindInput, remindResponse } from '$lib/domain/package-remind';
 import type { Role } from '$lib/domain/permissions';
+import type { AiLabelAnswer, AiMatchAnswer, AiMatchInput, AiSearchAnswer } from '$lib/domain/ai';
 
 export class ApiError extends Error {
   constructor(
@@ -100,6 +101,29 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   // 204, and 202 of the password reset request, carry no body.
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * The AI routes' request: a body of any kind (a label crop is JPEG bytes) and a deadline of the
+ * device's own, a little past the server's (label 8 s, search 4 s), so a hung network falls back to
+ * the local path too. A deadline passed is `offline`, like no network.
+ */
+async function requestWithin<T>(ms: number, method: string, path: string, body: Blob | object): Promise<T> {
+  let res: Response;
+  try {
+    const raw = body instanceof Blob;
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'content-type': raw ? body.type : 'application/json' },
+      body: raw ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(ms),
+    });
+  } catch {
+    throw new ApiError(0, 'offline', 'No answer from the server in time. The device’s own reading is used.');
+  }
+  if (!res.ok) throw await toApiError(res);
+  return (await res.json()) as T;
 }
 
 // Every answer's type comes from the schema the route documents (domain/api-responses.ts and the
@@ -182,6 +206,13 @@ export const api = {
   resendNotification: (id: string) => request<NotificationMessage>('POST', `/api/notifications/${encodeURIComponent(id)}/resend`),
   unsubscribeState: (token: string) => request<UnsubscribeState>('GET', `/api/unsubscribe/${encodeURIComponent(token)}`),
   unsubscribe: (token: string) => request<UnsubscribeState>('POST', `/api/unsubscribe/${encodeURIComponent(token)}`),
+  /** Claude reads a label crop (JPEG); `barcode` is what the device read, for the server's cross-check. */
+  aiLabel: (crop: Blob, barcode: string | null) =>
+    requestWithin<AiLabelAnswer>(10_000, 'POST', `/api/ai/label${barcode ? `?${new URLSearchParams({ barcode })}` : ''}`, crop),
+  /** Claude picks the label's name among at most 10 of the directory's close candidates. */
+  aiMatch: (body: AiMatchInput) => requestWithin<AiMatchAnswer>(6_000, 'POST', '/api/ai/match', body),
+  /** Claude turns a desk question into a filter; the server lists its first page. */
+  aiSearch: (q: string) => requestWithin<AiSearchAnswer>(6_000, 'POST', '/api/ai/search', { q }),
 };
 
 /** A `next` parameter is followed only to a path on this origin (no open redirects). */

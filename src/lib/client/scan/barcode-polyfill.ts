@@ -4,8 +4,7 @@
 // must work offline). Imported dynamically by ./barcode.ts only.
 import { BarcodeDetector, prepareZXingModule, type BarcodeFormat } from 'barcode-detector/ponyfill';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import type { DetectedCode } from '$lib/domain/scan-choice';
-import type { BarcodeReader } from './barcode';
+import type { BarcodeReader, DetectedBarcode } from './barcode';
 
 export async function polyfillReader(formats: string[]): Promise<BarcodeReader> {
   const wasm = new URL(wasmUrl, location.href).href;
@@ -17,6 +16,7 @@ export async function polyfillReader(formats: string[]): Promise<BarcodeReader> 
   const detector = new BarcodeDetector({ formats: formats as BarcodeFormat[] });
   return {
     native: false,
-    detect: async (video) => (await detector.detect(video)).map((b): DetectedCode => ({ format: b.format, rawValue: b.rawValue })),
+    detect: async (video) =>
+      (await detector.detect(video)).map((b): DetectedBarcode => ({ format: b.format, rawValue: b.rawValue, boundingBox: b.boundingBox })),
   };
 }

@@ -3,15 +3,20 @@
 // here, on demand, when the camera opens: they are not part of the intake screen's JavaScript.
 import { SCAN_FORMATS, type DetectedCode } from '$lib/domain/scan-choice';
 
+/** A barcode read, with where it is in the video (video pixels) when the reader says. */
+export interface DetectedBarcode extends DetectedCode {
+  boundingBox?: { x: number; y: number; width: number; height: number };
+}
+
 export interface BarcodeReader {
   /** Every barcode visible in the video's current frame. */
-  detect(source: HTMLVideoElement): Promise<DetectedCode[]>;
+  detect(source: HTMLVideoElement): Promise<DetectedBarcode[]>;
   /** The browser's own detector (true) or the polyfill. */
   native: boolean;
 }
 
 interface NativeDetector {
-  detect(source: HTMLVideoElement): Promise<DetectedCode[]>;
+  detect(source: HTMLVideoElement): Promise<DetectedBarcode[]>;
 }
 interface NativeDetectorClass {
   new (options: { formats: string[] }): NativeDetector;

@@ -2,6 +2,7 @@
 // <video>, the barcode reader (./barcode.ts, loaded when the camera opens) run on frame after
 // frame, the best code of each frame (domain chooseScan), a cooldown so a label in view is taken
 // once, a beep and a buzz when one is taken, and the torch where the camera has one.
+import type { Rect } from '$lib/domain/label-crop';
 import { chooseScan, ScanCooldown } from '$lib/domain/scan-choice';
 import { barcodeReader, type BarcodeReader } from './barcode';
 
@@ -22,6 +23,9 @@ export class CameraScan {
   torchOn = $state(false);
   /** The last code taken, shown under the picture. */
   lastCode = $state<string | null>(null);
+
+  /** The barcode chosen in the latest frames and where it was (video pixels): the label crop's anchor. */
+  private seen: { code: string; box: Rect; at: number } | null = null;
 
   private stream: MediaStream | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -87,7 +91,11 @@ export class CameraScan {
       if (run !== this.run) return;
       try {
         if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) {
-          const choice = chooseScan(await reader.detect(video), this.wanted);
+          const codes = await reader.detect(video);
+          const choice = chooseScan(codes, this.wanted);
+          const box = choice && codes.find((c) => c.rawValue.includes(choice.code))?.boundingBox;
+          if (choice && box)
+            this.seen = { code: choice.code, box: { x: box.x, y: box.y, width: box.width, height: box.height }, at: performance.now() };
           if (run === this.run && choice && this.cooldown.take(choice.code, performance.now())) {
             this.lastCode = choice.tracking?.trackingNumber ?? choice.code;
             this.signal();
@@ -119,6 +127,11 @@ export class CameraScan {
     osc.stop(ctx.currentTime + 0.1);
   }
 
+  /** The barcode seen in the last `withinMs` and its box, for cropping the label around it. */
+  recentBarcode(withinMs = 2500): { code: string; box: Rect } | null {
+    return this.seen && performance.now() - this.seen.at <= withinMs ? this.seen : null;
+  }
+
   async toggleTorch() {
     const track = this.stream?.getVideoTracks()[0];
     if (!track || !this.torchAvailable) return;
@@ -146,6 +159,7 @@ export class CameraScan {
 
   private release() {
     clearTimeout(this.timer);
+    this.seen = null;
     for (const t of this.stream?.getTracks() ?? []) t.stop();
     this.stream = null;
     this.torchOn = false;

@@ -1,6 +1,7 @@
 // Leaving the app, from this device only or everywhere: one path, so both ask before abandoning
 // unsynced changes and both forget the session and close the sync engine the same way.
 import { goto } from '$app/navigation';
+import { forgetLabelQueues } from '../ai/label-queue';
 import { api } from '../api';
 import { session } from './session.svelte';
 import { sync } from './sync-status.svelte';
@@ -17,6 +18,8 @@ export async function signOut(opts: { everywhere?: boolean } = {}): Promise<bool
   await (opts.everywhere ? api.logoutEverywhere() : api.logout());
   sync.close();
   session.clear();
+  // Label crops queued offline hold names and addresses: they do not outlive the session.
+  await forgetLabelQueues().catch(() => {});
   await goto('/login', { replaceState: true });
   return true;
 }
