@@ -7,7 +7,7 @@ import { chromiumLaunchOptions } from './tests/chromium.ts';
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 // Billing is on in the e2e run, against a fake Stripe beside the app (tests/e2e/fake-stripe-server.ts);
 // new facilities are in their trial (fully usable), so the other specs are not affected.
-const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT ?? PORT + 1);
+const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT ?? PORT + 9);
 const STRIPE = {
   STRIPE_SECRET_KEY: 'sk_test_e2e',
   STRIPE_WEBHOOK_SECRET: 'whsec_e2e_billing',

@@ -8,7 +8,7 @@ import { mainNav } from './pages/app.ts';
 import { controlledByServiceWorker, serverState } from './pages/packages.ts';
 import { signUpAdmin } from './pages/people.ts';
 
-const STRIPE = `http://127.0.0.1:${Number(process.env.E2E_STRIPE_PORT ?? Number(process.env.E2E_PORT ?? 4173) + 1)}`;
+const STRIPE = `http://127.0.0.1:${Number(process.env.E2E_STRIPE_PORT ?? Number(process.env.E2E_PORT ?? 4173) + 9)}`;
 const KEY = { authorization: 'Bearer sk_test_e2e' };
 
 /** Subscribes the active facility through the API and the fake's Pay button (no browser page). */
