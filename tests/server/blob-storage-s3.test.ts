@@ -9,54 +9,28 @@
 // alone is accepted here; AWS and R2 refuse it. The tampering tested below is what s3rver detects;
 // the signature itself is covered against LocalBlobStorage in blobs.test.ts.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3BlobStorage } from '../../sync-server/src/blobs/storage.ts';
 import { asOwner, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, mutation, receiveArgs } from './sync-helpers.ts';
-
-// s3rver ships no types; the little used here, typed by hand.
-interface S3rver {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-const S3rver = createRequire(import.meta.url)('s3rver') as new (options: {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string; configs: string[] }[];
-}) => S3rver;
+import { startLocalS3, type LocalS3 } from './s3-server.ts';
 
 const BUCKET = 'ptp-test';
-let s3: S3rver;
-let dir: string;
+let s3: LocalS3;
 let t: TestApp;
 let a: Awaited<ReturnType<typeof signUp>>;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'ptp-s3rver-'));
-  s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET, configs: [] }] });
-  const { port } = await s3.run();
-  t = await startTestApp({
-    S3_ENDPOINT: `http://127.0.0.1:${port}`,
-    S3_BUCKET: BUCKET,
-    S3_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed development credentials
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_REGION: 'us-east-1',
-  });
+  s3 = await startLocalS3(BUCKET);
+  t = await startTestApp(s3.env);
   a = await signUp(t);
 });
 afterAll(async () => {
   await t?.close();
   await s3?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -142,7 +116,7 @@ describe('S3 blob storage', () => {
     expect((await put(img)).status).toBe(201);
     const key = `${a.facilityId}/${hash}.jpg`;
     expect(await t.deps.blobs.has(key)).toBe(true);
-    expect(await readdir(path.join(dir, BUCKET), { recursive: true })).toEqual(expect.arrayContaining([expect.stringContaining(hash)]));
+    expect(await readdir(path.join(s3.dir, BUCKET), { recursive: true })).toEqual(expect.arrayContaining([expect.stringContaining(hash)]));
 
     await d.push([mutation(3, 'package.delete', { id: p.id })]);
     expect(await t.deps.blobs.has(key)).toBe(false);

@@ -2,53 +2,24 @@
 // facility's prefix is empty afterwards, the paid facility of the same organization keeps its
 // objects, and an object that appears under the prefix while the rows are deleted (an upload racing
 // the deletion) is swept before the deletion is recorded as finished.
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { S3BlobStorage } from '../../sync-server/src/blobs/storage.ts';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { BILLING_ON, signUp, startTestApp, usingPglite, type TestApp } from './harness.ts';
 import { age, countWhere, DAY_MS, facilityRows, fillFacility, jobsCli, ownerSql, subscribe, trialEnd } from './lifecycle-world.ts';
-
-// s3rver ships no types; the little used here, typed by hand.
-interface S3rver {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-const S3rver = createRequire(import.meta.url)('s3rver') as new (options: {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string; configs: string[] }[];
-}) => S3rver;
+import { startLocalS3, type LocalS3 } from './s3-server.ts';
 
 const BUCKET = 'ptp-lifecycle';
-let s3: S3rver;
-let dir: string;
+let s3: LocalS3;
 let t: TestApp;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'ptp-s3rver-'));
-  s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET, configs: [] }] });
-  const { port } = await s3.run();
-  t = await startTestApp({
-    ...BILLING_ON,
-    S3_ENDPOINT: `http://127.0.0.1:${port}`,
-    S3_BUCKET: BUCKET,
-    S3_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed development credentials
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_REGION: 'us-east-1',
-  });
+  s3 = await startLocalS3(BUCKET);
+  t = await startTestApp({ ...BILLING_ON, ...s3.env });
 });
 afterAll(async () => {
   await t?.close();
   await s3?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 it('day 41 empties the facility’s S3 prefix and leaves the other facility’s objects', async () => {

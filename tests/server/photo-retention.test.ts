@@ -3,29 +3,13 @@
 // (s3rver, as blob-storage-s3.test.ts), on Postgres and on PGlite (TEST_DB=pglite). The clock is
 // the job's `now`, as `npm run jobs -- --once --now <ISO>` sets it.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../sync-server/src/jobs.ts';
 import { expirePhotos } from '../../sync-server/src/services/expire-photos.ts';
 import { asOwner, signUp, startTestApp, type TestApp } from './harness.ts';
 import { Device, receiveArgs } from './sync-helpers.ts';
-
-interface S3rver {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-const S3rver = createRequire(import.meta.url)('s3rver') as new (options: {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string; configs: string[] }[];
-}) => S3rver;
+import { startLocalS3, type LocalS3 } from './s3-server.ts';
 
 const DAY = 24 * 3600 * 1000;
 const daysFromNow = (d: number) => new Date(Date.now() + d * DAY);
@@ -58,34 +42,17 @@ async function signaturePng() {
 for (const storage of ['local disk', 'S3'] as const) {
   describe(`photo retention on ${storage}`, () => {
     let t: TestApp;
-    let s3: S3rver | undefined;
-    let dir: string | undefined;
+    let s3: LocalS3 | undefined;
 
     beforeAll(async () => {
       if (storage === 'S3') {
-        dir = await mkdtemp(path.join(os.tmpdir(), 'ptp-retention-s3-'));
-        s3 = new S3rver({
-          address: '127.0.0.1',
-          port: 0,
-          silent: true,
-          directory: dir,
-          configureBuckets: [{ name: 'ptp-retention', configs: [] }],
-        });
-        const { port } = await s3.run();
-        t = await startTestApp({
-          S3_ENDPOINT: `http://127.0.0.1:${port}`,
-          S3_BUCKET: 'ptp-retention',
-          S3_ACCESS_KEY_ID: 'S3RVER',
-          S3_SECRET_ACCESS_KEY: 'S3RVER',
-          S3_FORCE_PATH_STYLE: 'true',
-          S3_REGION: 'us-east-1',
-        });
+        s3 = await startLocalS3('ptp-retention');
+        t = await startTestApp(s3.env);
       } else t = await startTestApp();
     });
     afterAll(async () => {
       await t?.close();
       await s3?.close();
-      if (dir) await rm(dir, { recursive: true, force: true });
     });
 
     /** A facility with its admin's device; mutations numbered in order. */

@@ -9,7 +9,7 @@
 // names become ids only through the facility's own directory, on the server.
 import { z } from 'zod';
 import { CARRIERS, cleanTrackingNumber, recogniseTracking, type CarrierId } from './carriers';
-import { MAX_Q, STATUS_TABS, packageListItem } from './package-list';
+import { MAX_Q, STATUS_TABS, day, packageListItem } from './package-list';
 import { foldText } from './recipient-search';
 import { TRACKING_MAX, isTrackingNumber } from './tracking-number';
 
@@ -320,15 +320,6 @@ export function matchAnswer(reading: MatchReading, candidateIds: readonly string
 }
 
 // --- natural-language search ----------------------------------------------------------------------
-
-/** A calendar date (YYYY-MM-DD) that exists. */
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'No such date');
 
 const filterShape = {
   status: z.enum(STATUS_TABS).optional(),

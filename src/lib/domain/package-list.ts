@@ -25,7 +25,7 @@ const uuid = z
   .uuid()
   .transform((s) => s.toLowerCase());
 /** A calendar date (YYYY-MM-DD) that exists. */
-const day = z
+export const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD')
   .refine((s) => {
